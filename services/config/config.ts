@@ -1,0 +1,93 @@
+/**
+ * The service's configuration: one zod schema over the environment, parsed once at start.
+ * This is the only module that reads `process.env` (ARCHITECTURE rule 5).
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOCALE = z.enum(['ru', 'vi', 'es', 'de', 'en']);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every variable the service reads, with the local defaults listed in `.env.example`. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Port of the worker's own health/metrics server when it runs alone. */
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/eastside'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and BullMQ queue, so several deployments can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('eastside'),
+  /** Inbound worker: how many conversations are processed at once per process. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** BullMQ lock of a job: a worker that dies holding a job loses it after this time. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(15000),
+  /** Inbox rows not processed after this time are queued again at start and periodically. */
+  RECOVERY_AFTER_MS: z.coerce.number().int().min(100).default(60000),
+  DEFAULT_LOCALE: LOCALE.default('en'),
+  /** Bot instances (channel, language, credentials by env-var name). */
+  BOTS_CONFIG: z.string().min(1).default('config/bots.yaml'),
+  /** Version of the privacy notice people accept; bump it when the notice changes. */
+  PRIVACY_POLICY_VERSION: z.string().min(1).default('2026-11-27'),
+  /** Conversations with no activity for this many days are deleted by the retention job. */
+  DATA_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
+  /** Where the running service reads the knowledge base: 'db' (imported versions) or 'files'. */
+  KB_SOURCE: z.enum(['db', 'files']).default('db'),
+  KB_DIR: z.string().min(1).default('knowledge-base'),
+  /** Origins allowed to embed the web chat widget (comma-separated, '*' for any). */
+  WEBCHAT_ALLOWED_ORIGINS: z.string().default('*'),
+  /** Apply migrations and import the knowledge base (if none is active) at start. */
+  MIGRATE_ON_START: bool.default('true'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A configuration problem a person can act on; start-up stops with this message. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Reads `KEY=value` lines of a `.env` file (no expansion); the real environment wins. */
+export function readDotEnv(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
+    if (!m) continue;
+    let value = m[2];
+    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    out[m[1]] = value;
+  }
+  return out;
+}
+
+/**
+ * Parses the configuration once. Empty strings count as unset (so `.env.example` copied as
+ * `.env` works). Throws ConfigError naming every missing or invalid variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const fromFile = env === process.env ? readDotEnv(path.resolve('.env')) : {};
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') merged[k] = v;
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable and its default.`);
+  }
+  return parsed.data;
+}
+
+/** The raw value of a secret named in the bot configuration (credentials live in the environment). */
+export function readSecret(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[name] ?? readDotEnv(path.resolve('.env'))[name];
+  return value === '' ? undefined : value;
+}

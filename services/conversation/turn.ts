@@ -1,0 +1,308 @@
+/**
+ * One turn: lock the person's conversation → load state → store the inbound message →
+ * engine (when the bot owns the conversation) → persist state, transcript and effects in one
+ * transaction → queue the replies. The worker processes a person's backlog strictly in the
+ * order the messages arrived, under a PostgreSQL advisory lock, so any number of workers may run.
+ */
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { ChannelAdapter } from '../../bots/channels/channel';
+import type { ChannelId, ConversationState, Effect, InboundMessage, Locale, Reply, TurnResult } from '../../bots/engine/types';
+import { isLocale } from '../../bots/engine/types';
+import type { BotInstance } from '../../bots/instances';
+import type { Db } from '../db/client';
+import { consents, contacts, conversations, feedback, inbox, messages, unansweredQuestions } from '../db/schema';
+import type { OutboundJob } from '../delivery/queues';
+import { maskPersonalData } from './mask';
+
+/** The engine as the host sees it (bots/engine/engine.ts). */
+export interface TurnEngine {
+  handle(message: InboundMessage, state: ConversationState | null, ctx: { defaultLocale: Locale; channel: ChannelId }): TurnResult;
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface ConversationRef {
+  id: string;
+  contactId: string;
+  owner: 'bot' | 'queue' | 'counsellor';
+  locale: string | null;
+}
+
+/** Hooks for the handoff service (counsellor queue); the foundation has none. */
+export interface TurnHooks {
+  /** A `handoff` effect: move the conversation to the queue. Returns extra replies (queue position …). */
+  onHandoff?(tx: Tx, conversation: ConversationRef, effect: Extract<Effect, { type: 'handoff' }>, locale: Locale): Promise<Reply[]>;
+  /** A message arrived while the queue or a counsellor owns the conversation. */
+  onMessageWhileHandedOff?(tx: Tx, conversation: ConversationRef, messageId: number): Promise<void>;
+  /** After commit (live updates). */
+  afterCommit?(conversationId: string): void;
+}
+
+export interface TurnDeps {
+  db: Db;
+  engine: TurnEngine;
+  adapters: Map<ChannelId, ChannelAdapter>;
+  bots: Map<string, BotInstance>;
+  hooks?: TurnHooks;
+  /** Called with the replies to send once the turn is committed. */
+  enqueueOutbound(jobs: OutboundJob[]): Promise<void>;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  metrics?: { inbound(channel: string, locale: string): void };
+  /** After this many failed attempts a message is answered with an apology and closed. */
+  maxAttempts?: number;
+}
+
+export interface PersonKey {
+  channel: ChannelId;
+  botId: string;
+  externalUserId: string;
+}
+
+/** Text of the apology sent when a message could not be processed (never leaves a person unanswered). */
+const APOLOGY: Record<Locale, string> = {
+  ru: 'Извините, при обработке Вашего сообщения произошла ошибка. Пожалуйста, попробуйте ещё раз или напишите «оператор».',
+  vi: 'Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Vui lòng thử lại hoặc nhắn «tư vấn viên».',
+  es: 'Disculpe, ocurrió un error al procesar su mensaje. Por favor, inténtelo de nuevo o escriba «asesor».',
+  de: 'Entschuldigung, bei Ihrer Nachricht ist ein Fehler aufgetreten. Bitte versuchen Sie es noch einmal oder schreiben Sie „Berater“.',
+  en: 'Sorry, something went wrong with your message. Please try again, or write "human" to reach a counsellor.',
+};
+
+/** Processes every unprocessed inbox row of one person, oldest first. Returns how many. */
+export async function processPerson(deps: TurnDeps, key: PersonKey, receivedAtMs?: number): Promise<number> {
+  let processed = 0;
+  for (;;) {
+    const outcome = await processNext(deps, key, receivedAtMs);
+    if (!outcome) return processed;
+    processed += 1;
+  }
+}
+
+async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number): Promise<boolean> {
+  const bot = deps.bots.get(key.botId);
+  const maxAttempts = deps.maxAttempts ?? 5;
+  let jobs: OutboundJob[] = [];
+  let conversationId: string | null = null;
+  const found = await deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${key.channel}|${key.botId}|${key.externalUserId}`}, 0))`);
+    const [row] = await tx
+      .select()
+      .from(inbox)
+      .where(
+        and(
+          eq(inbox.channel, key.channel),
+          eq(inbox.botId, key.botId),
+          eq(inbox.externalUserId, key.externalUserId),
+          isNull(inbox.processedAt),
+        ),
+      )
+      .orderBy(asc(inbox.id))
+      .limit(1);
+    if (!row) return false;
+    const adapter = deps.adapters.get(key.channel);
+    const message = bot && adapter ? safeToInbound(adapter, row.payload, bot) : null;
+    if (!bot || !message) {
+      // Unknown bot, or nothing to answer (edited message, status …): close the row.
+      await tx.update(inbox).set({ processedAt: new Date(), payload: null }).where(eq(inbox.id, row.id));
+      return true;
+    }
+    const result = await runTurn(tx, deps, bot, message, row.id, row.attempts >= maxAttempts - 1 ? 'apology' : 'normal').catch(
+      async (err: unknown) => {
+        throw Object.assign(err instanceof Error ? err : new Error(String(err)), { inboxId: row.id });
+      },
+    );
+    jobs = result.jobs.map((j) => ({ ...j, receivedAtMs: receivedAtMs ?? row.receivedAt.getTime() }));
+    conversationId = result.conversationId;
+    await tx.update(inbox).set({ processedAt: new Date(), payload: null }).where(eq(inbox.id, row.id));
+    return true;
+  }).catch(async (err: unknown) => {
+    const inboxId = (err as { inboxId?: number }).inboxId;
+    if (inboxId !== undefined) {
+      await deps.db.update(inbox).set({ attempts: sql`${inbox.attempts} + 1` }).where(eq(inbox.id, inboxId));
+      deps.log?.error({ err: errorSummary(err), inboxId, channel: key.channel, botId: key.botId }, 'turn failed');
+    }
+    throw err;
+  });
+  if (jobs.length > 0) await deps.enqueueOutbound(jobs);
+  if (conversationId) deps.hooks?.afterCommit?.(conversationId);
+  return found;
+}
+
+function safeToInbound(adapter: ChannelAdapter, payload: unknown, bot: BotInstance): InboundMessage | null {
+  try {
+    return adapter.toInbound(payload, bot);
+  } catch {
+    return null;
+  }
+}
+
+function errorSummary(err: unknown): { message: string; code?: string } {
+  if (err instanceof Error) return { message: err.message, code: (err as { code?: string }).code };
+  return { message: String(err) };
+}
+
+async function runTurn(
+  tx: Tx,
+  deps: TurnDeps,
+  bot: BotInstance,
+  message: InboundMessage,
+  inboxId: number,
+  mode: 'normal' | 'apology',
+): Promise<{ jobs: OutboundJob[]; conversationId: string }> {
+  const now = new Date();
+  const [contact] = await tx
+    .insert(contacts)
+    .values({ channel: message.channel, botId: bot.id, externalId: message.externalUserId, lastSeenAt: now })
+    .onConflictDoUpdate({ target: [contacts.channel, contacts.botId, contacts.externalId], set: { lastSeenAt: now } })
+    .returning();
+  let [conversation] = await tx.select().from(conversations).where(eq(conversations.contactId, contact.id)).for('update');
+  if (!conversation) {
+    [conversation] = await tx.insert(conversations).values({ contactId: contact.id }).returning();
+  }
+  const state = (conversation.state as ConversationState | null) ?? null;
+  const keepText = state?.consent !== 'declined';
+  const [inRow] = await tx
+    .insert(messages)
+    .values({
+      conversationId: conversation.id,
+      direction: 'in',
+      author: 'user',
+      kind: message.kind,
+      text: keepText ? inboundText(message) : null,
+      payload: inboundPayload(message),
+      channel: message.channel,
+      platformMessageId: message.platformMessageId,
+      inboxId,
+      status: 'received',
+      locale: conversation.locale,
+      createdAt: now,
+    })
+    .returning({ id: messages.id });
+  const defaultLocale: Locale = message.channel === 'webchat' && message.localeHint ? message.localeHint : bot.defaultLocale;
+  deps.metrics?.inbound(message.channel, conversation.locale ?? defaultLocale);
+
+  if (message.kind === 'command' && message.command === 'start' && message.payload && !contact.campaign) {
+    await tx.update(contacts).set({ campaign: message.payload.slice(0, 64) }).where(eq(contacts.id, contact.id));
+  }
+
+  const ref: ConversationRef = { id: conversation.id, contactId: contact.id, owner: conversation.owner, locale: conversation.locale };
+  if (conversation.owner !== 'bot') {
+    await tx.update(conversations).set({ lastInboundAt: now, updatedAt: now }).where(eq(conversations.id, conversation.id));
+    await deps.hooks?.onMessageWhileHandedOff?.(tx, ref, inRow.id);
+    return { jobs: [], conversationId: conversation.id };
+  }
+
+  let result: TurnResult;
+  if (mode === 'apology') {
+    const locale = (isLocale(conversation.locale) ? conversation.locale : defaultLocale) as Locale;
+    result = { replies: [{ text: APOLOGY[locale] }], state: state ?? (null as unknown as ConversationState), effects: [] };
+  } else {
+    result = deps.engine.handle(message, state, { defaultLocale, channel: message.channel });
+  }
+  const newState = result.state ?? state;
+  const locale: Locale = newState && isLocale(newState.locale) ? newState.locale : defaultLocale;
+  const replies = [...result.replies];
+  let deleted = false;
+
+  for (const effect of result.effects) {
+    switch (effect.type) {
+      case 'feedback':
+        await tx.insert(feedback).values({ conversationId: conversation.id, topic: effect.topic, helpful: effect.helpful, locale });
+        break;
+      case 'consent':
+        await tx.insert(consents).values({ contactId: contact.id, status: effect.status, policyVersion: effect.policyVersion });
+        break;
+      case 'unanswered':
+        if (newState?.consent !== 'declined') {
+          await tx.insert(unansweredQuestions).values({
+            conversationId: conversation.id,
+            text: maskPersonalData(effect.text).slice(0, 2000),
+            locale,
+            reason: effect.reason,
+            topic: effect.topic ?? null,
+          });
+        }
+        break;
+      case 'forget-transcript':
+        await tx.update(messages).set({ text: null, payload: null }).where(eq(messages.conversationId, conversation.id));
+        await tx.delete(unansweredQuestions).where(eq(unansweredQuestions.conversationId, conversation.id));
+        break;
+      case 'handoff':
+        if (deps.hooks?.onHandoff) replies.push(...(await deps.hooks.onHandoff(tx, ref, effect, locale)));
+        else deps.log?.warn({ conversationId: conversation.id, reason: effect.reason }, 'handoff requested but no handoff service is configured');
+        break;
+      case 'delete-data':
+        await tx.delete(contacts).where(eq(contacts.id, contact.id));
+        deleted = true;
+        break;
+    }
+  }
+
+  if (deleted) {
+    // Nothing of the person is kept; the confirmation is sent without a transcript row.
+    return {
+      jobs: replies.map((reply) => ({ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId, reply, locale })),
+      conversationId: conversation.id,
+    };
+  }
+
+  await tx
+    .update(conversations)
+    .set({ state: newState, locale, updatedAt: now, lastInboundAt: now })
+    .where(eq(conversations.id, conversation.id));
+  if (newState && (newState.locale !== contact.locale || newState.region !== contact.region)) {
+    await tx.update(contacts).set({ locale: newState.locale, region: newState.region }).where(eq(contacts.id, contact.id));
+  }
+  const keepReplies = newState?.consent !== 'declined';
+  const jobs: OutboundJob[] = [];
+  if (replies.length > 0) {
+    const rows = await tx
+      .insert(messages)
+      .values(
+        replies.map((reply) => ({
+          conversationId: conversation.id,
+          direction: 'out' as const,
+          author: 'bot' as const,
+          kind: 'reply',
+          text: keepReplies ? reply.text : null,
+          payload: keepReplies ? { choices: reply.choices ?? [], links: reply.links ?? [] } : null,
+          channel: message.channel,
+          status: 'pending',
+          locale,
+          topic: newState?.lastTopic ?? null,
+          createdAt: now,
+        })),
+      )
+      .returning({ id: messages.id });
+    rows.forEach((row, i) =>
+      jobs.push({ messageId: row.id, channel: message.channel, botId: bot.id, externalUserId: message.externalUserId, reply: replies[i], locale }),
+    );
+  }
+  if (!keepText || newState?.consent === 'declined') {
+    await tx.update(messages).set({ text: null, payload: null }).where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'in')));
+  }
+  return { jobs, conversationId: conversation.id };
+}
+
+function inboundText(message: InboundMessage): string | null {
+  switch (message.kind) {
+    case 'text':
+      return message.text;
+    case 'media':
+      return message.caption ?? null;
+    default:
+      return null;
+  }
+}
+
+function inboundPayload(message: InboundMessage): object | null {
+  switch (message.kind) {
+    case 'choice':
+      return { value: message.value };
+    case 'command':
+      return { command: message.command };
+    case 'media':
+      return { media: message.media };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The PostgreSQL schema (drizzle-orm). PostgreSQL holds the truth: contacts, conversations,
+ * transcripts, dialogue state, the inbox of received platform messages, feedback, consent and
+ * the knowledge base's versions. Migrations in migrations/ are generated from this file with
+ * `npm run db:generate` and committed.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** A person on one bot: Telegram chat id, WhatsApp number or web-chat session id. */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    botId: text('bot_id').notNull(),
+    externalId: text('external_id').notNull(),
+    locale: text('locale'),
+    region: text('region'),
+    /** Social-media campaign the person came from (Telegram deep link), for reporting. */
+    campaign: text('campaign'),
+    /** The platform refuses delivery (blocked bot): stop sending. */
+    unreachable: boolean('unreachable').notNull().default(false),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('contacts_address_uq').on(t.channel, t.botId, t.externalId)],
+);
+
+/** The conversation of a contact; `owner` says who may answer: bot, queue or counsellor. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    owner: text('owner', { enum: ['bot', 'queue', 'counsellor'] }).notNull().default('bot'),
+    counsellorId: uuid('counsellor_id'),
+    locale: text('locale'),
+    /** The engine's ConversationState, plain JSON. */
+    state: jsonb('state'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Last message from the person (WhatsApp's 24-hour window, retention). */
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('conversations_contact_uq').on(t.contactId), index('conversations_owner_idx').on(t.owner)],
+);
+
+/**
+ * Every platform message as received, stored before the platform gets its 2xx. A row is
+ * processed exactly once (processed_at); its payload is cleared afterwards (the transcript in
+ * `messages` is what is kept). The unique key makes a redelivered update a no-op.
+ */
+export const inbox = pgTable(
+  'inbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: text('channel').notNull(),
+    botId: text('bot_id').notNull(),
+    externalUserId: text('external_user_id').notNull(),
+    platformMessageId: text('platform_message_id').notNull(),
+    payload: jsonb('payload'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('inbox_platform_uq').on(t.channel, t.botId, t.platformMessageId),
+    index('inbox_pending_idx').on(t.channel, t.botId, t.externalUserId, t.id).where(sql`processed_at is null`),
+  ],
+);
+
+/** The transcript: what the person wrote and what the bot or a counsellor answered. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    author: text('author', { enum: ['user', 'bot', 'counsellor', 'system'] }).notNull(),
+    kind: text('kind').notNull(),
+    /** Null when the person declined the privacy notice (nothing kept beyond the turn). */
+    text: text('text'),
+    /** Outbound: choices and links of the Reply; inbound: choice value, command, media kind. */
+    payload: jsonb('payload'),
+    channel: text('channel').notNull(),
+    platformMessageId: text('platform_message_id'),
+    inboxId: bigint('inbox_id', { mode: 'number' }),
+    /** in: received; out: pending → sent | failed; delivery receipts: delivered, read. */
+    status: text('status').notNull(),
+    locale: text('locale'),
+    /** Topic the bot answered with, for the counsellor's view and reporting. */
+    topic: text('topic'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    error: text('error'),
+  },
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.id),
+    index('messages_pending_idx').on(t.id).where(sql`direction = 'out' and status = 'pending'`),
+  ],
+);
+
+/** "Did this help?" answers. */
+export const feedback = pgTable('feedback', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  conversationId: uuid('conversation_id')
+    .notNull()
+    .references(() => conversations.id, { onDelete: 'cascade' }),
+  topic: text('topic').notNull(),
+  helpful: boolean('helpful').notNull(),
+  locale: text('locale'),
+  createdAt: createdAt(),
+});
+
+/** Acceptance or refusal of the privacy notice, with the notice's version. */
+export const consents = pgTable('consents', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  contactId: uuid('contact_id')
+    .notNull()
+    .references(() => contacts.id, { onDelete: 'cascade' }),
+  status: text('status', { enum: ['accepted', 'declined'] }).notNull(),
+  policyVersion: text('policy_version').notNull(),
+  createdAt: createdAt(),
+});
+
+/** Questions the bot abstained on or that got "not helpful": the editors' inbox. */
+export const unansweredQuestions = pgTable('unanswered_questions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
+  /** Masked: phone numbers, e-mail addresses and passport-like numbers removed. */
+  text: text('text').notNull(),
+  locale: text('locale'),
+  reason: text('reason').notNull(),
+  topic: text('topic'),
+  status: text('status').notNull().default('open'),
+  createdAt: createdAt(),
+});
+
+/** Versions of the knowledge base; exactly one is active (what the service answers from). */
+export const kbVersions = pgTable('kb_versions', {
+  id: serial('id').primaryKey(),
+  version: text('version').notNull().unique(),
+  content: jsonb('content').notNull(),
+  contentHash: text('content_hash').notNull(),
+  source: text('source').notNull(),
+  createdAt: createdAt(),
+  createdBy: text('created_by'),
+  isActive: boolean('is_active').notNull().default(false),
+});

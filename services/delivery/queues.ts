@@ -1,0 +1,44 @@
+/**
+ * Queue names and job shapes. Queues live in Redis (BullMQ); what must survive lives in
+ * PostgreSQL too (inbox rows, pending outbound messages), so a lost job is re-created by the
+ * recovery sweep.
+ */
+import type { ChannelId, Reply } from '../../bots/engine/types';
+
+export const INBOUND_QUEUE = 'inbound';
+export const OUTBOUND_QUEUE = 'outbound';
+
+/** One job per received platform message; the worker processes the person's whole backlog in order. */
+export interface InboundJob {
+  inboxId: number;
+  channel: ChannelId;
+  botId: string;
+  externalUserId: string;
+  /** ms since epoch when the platform message was received (for time-to-answer). */
+  receivedAtMs: number;
+}
+
+/** One job per outgoing Reply; self-contained so the sender needs no database read. */
+export interface OutboundJob {
+  /** The transcript row; absent for replies that are not kept (confirmation of data deletion). */
+  messageId?: number;
+  channel: ChannelId;
+  botId: string;
+  externalUserId: string;
+  reply: Reply;
+  locale: string | null;
+  receivedAtMs?: number;
+}
+
+/** BullMQ deduplicates jobs by id while the job is kept: completed inbound jobs are kept a day. */
+export function inboundJobId(channel: string, botId: string, platformMessageId: string): string {
+  // BullMQ job ids must not contain ':' only as "custom id" convention; use '|' separators.
+  return `in|${channel}|${botId}|${platformMessageId}`;
+}
+
+export function outboundJobId(messageId: number): string {
+  return `out|${messageId}`;
+}
+
+/** How long completed inbound jobs are kept for deduplication (seconds). */
+export const INBOUND_DEDUPE_WINDOW_S = 24 * 3600;
