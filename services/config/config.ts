@@ -9,6 +9,7 @@ import { z } from 'zod';
 const LOCALE = z.enum(['ru', 'vi', 'es', 'de', 'en']);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .default('true')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Every variable the service reads, with the local defaults listed in `.env.example`. */
@@ -45,7 +46,7 @@ export const configSchema = z.object({
   /** Origins allowed to embed the web chat widget (comma-separated, '*' for any). */
   WEBCHAT_ALLOWED_ORIGINS: z.string().default('*'),
   /** Apply migrations and import the knowledge base (if none is active) at start. */
-  MIGRATE_ON_START: bool.default('true'),
+  MIGRATE_ON_START: bool,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,7 +2,7 @@
  * The fastify app: a thin shell whose routes are plugins. One error handler hides 5xx details
  * from callers; logs carry no message text (request bodies are never logged).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics';
 
@@ -21,9 +21,8 @@ export interface AppOptions {
 }
 
 export function buildHttpApp(opts: AppOptions): FastifyInstance {
-  const app = Fastify({
-    loggerInstance: opts.logger,
-    disableRequestLogging: false,
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.logger as unknown as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     trustProxy: true,
     // Query strings may carry session ids: log the route, not the full URL.

@@ -149,7 +149,7 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
     }
   });
 
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const res of open) res.end();
     open.clear();
   });

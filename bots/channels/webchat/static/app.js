@@ -55,7 +55,7 @@
     if (ev.choices && ev.choices.length) {
       var box = document.createElement('div'); box.className = 'choices';
       ev.choices.forEach(function (c) {
-        var b = document.createElement('button'); b.type = 'button'; b.textContent = c.label;
+        var b = document.createElement('button'); b.type = 'button'; b.textContent = c.label; b.setAttribute('data-value', c.value);
         b.addEventListener('click', function () {
           box.querySelectorAll('button').forEach(function (x) { x.disabled = true; });
           send({ choice: c.value }, c.label);

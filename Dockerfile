@@ -1,0 +1,10 @@
+# One image for the web and the worker processes (docker-compose.yml runs it twice).
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json .puppeteerrc.cjs ./
+RUN npm ci --include=dev --no-audit --no-fund
+COPY . .
+USER node
+EXPOSE 3000
+CMD ["npx", "tsx", "services/main.ts", "--role=web"]

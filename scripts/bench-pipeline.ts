@@ -1,0 +1,272 @@
+/**
+ * `npm run bench`: messages through the real pipeline — HTTP route → inbox (PostgreSQL) →
+ * BullMQ inbound → engine → transcript/state (PostgreSQL) → BullMQ outbound → channel — and, in
+ * the same run, a bare BullMQ job loop doing one PostgreSQL insert per job, with the ratio.
+ *
+ * Prints messages/s at full load and p50/p99 from receipt to reply handed to the channel at a
+ * fixed rate. Uses its own database (created and dropped) and its own Redis prefix.
+ * Options: --messages N (full-load phase, default 4000), --rate R (default 500/s),
+ * --seconds S (fixed-rate phase, default 10), --people P (default 400).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Client, Pool } from 'pg';
+import pino from 'pino';
+import type { ChannelSender } from '../bots/channels/channel';
+import { buildService, type Service } from '../services/build-service';
+import { loadConfig } from '../services/config/config';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const MESSAGES = opt('messages', 4000);
+const RATE = opt('rate', 500);
+const SECONDS = opt('seconds', 10);
+const PEOPLE = opt('people', 400);
+const CONCURRENCY = opt('concurrency', 64);
+
+const baseConfig = loadConfig();
+const adminUrl = new URL(baseConfig.DATABASE_URL);
+adminUrl.pathname = '/postgres';
+const dbName = `bench_${randomBytes(4).toString('hex')}`;
+const dbUrl = new URL(baseConfig.DATABASE_URL);
+dbUrl.pathname = `/${dbName}`;
+const prefix = `bench-${randomBytes(4).toString('hex')}`;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const fmt = (n: number) => n.toFixed(1);
+
+async function adminQuery(sql: string): Promise<void> {
+  const c = new Client({ connectionString: adminUrl.toString() });
+  await c.connect();
+  await c.query(sql);
+  await c.end();
+}
+
+async function dropPrefix(p: string): Promise<void> {
+  const redis = new Redis(baseConfig.REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+/** Questions people ask (from the development set), cycled. */
+function questions(): string[] {
+  const file = path.resolve(__dirname, '../test/fixtures/dev-set.jsonl');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { text: string }).text);
+}
+
+async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number; fixedRate: number }> {
+  const delivered = new Map<string, number>();
+  let onDeliver: (() => void) | null = null;
+  const sender: ChannelSender = {
+    channel: 'webchat',
+    async send(target, _reply, meta) {
+      delivered.set(`${target.externalUserId}|${meta.messageId}`, performance.now());
+      onDeliver?.();
+      return { platformMessageId: String(meta.messageId ?? '') };
+    },
+  };
+  const config = loadConfig(process.env, {
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_PREFIX: prefix,
+    PORT: 0,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    KB_SOURCE: 'files',
+    MIGRATE_ON_START: true,
+    WORKER_CONCURRENCY: 32,
+    DATABASE_POOL_MAX: 24,
+  });
+  const service: Service = await buildService(config, 'all', { logger: pino({ level: 'silent' }), senders: [sender], defaultMetrics: false });
+  const base = await service.listen();
+  const people = Array.from({ length: PEOPLE }, () => randomBytes(12).toString('hex'));
+  const qs = questions();
+
+  // Per person: the reply count seen so far, to know when a message was answered.
+  const repliesOf = () => {
+    const counts = new Map<string, number>();
+    for (const key of delivered.keys()) {
+      const person = key.split('|')[0];
+      counts.set(person, (counts.get(person) ?? 0) + 1);
+    }
+    return counts;
+  };
+  let seq = 0;
+  const post = async (sessionId: string, body: Record<string, unknown>) => {
+    const res = await fetch(`${base}/webchat/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sessionId, clientMessageId: `b${++seq}x${randomBytes(3).toString('hex')}`, locale: 'ru', ...body }),
+    });
+    if (res.status !== 202) throw new Error(`POST returned ${res.status}`);
+  };
+  const waitUntil = async (pred: () => boolean, timeoutMs: number) => {
+    const end = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > end) throw new Error('timed out waiting for replies');
+      await new Promise<void>((r) => {
+        onDeliver = r;
+        setTimeout(r, 50);
+      });
+    }
+  };
+
+  // Warm-up: every person accepts the privacy notice, so the measured turns are real questions.
+  for (let i = 0; i < people.length; i += CONCURRENCY) {
+    await Promise.all(people.slice(i, i + CONCURRENCY).map(async (p) => {
+      await post(p, { command: 'start' });
+      await post(p, { choice: 'consent:yes' });
+    }));
+  }
+  await waitUntil(() => repliesOf().size === people.length && [...repliesOf().values()].every((n) => n >= 2), 120_000);
+  await new Promise((r) => setTimeout(r, 500));
+
+  // Phase 1: full load. One question per message; wait until every question got its replies.
+  const t0 = performance.now();
+  let next = 0;
+  const inFlight: Promise<void>[] = [];
+  const turnsDone = () => service.pool.query(`select count(*)::int as n from inbox where processed_at is not null`);
+  const inboxBefore = (await turnsDone()).rows[0].n as number;
+  for (let w = 0; w < CONCURRENCY; w++) {
+    inFlight.push((async () => {
+      while (next < MESSAGES) {
+        const i = next++;
+        await post(people[i % people.length], { text: qs[i % qs.length] });
+      }
+    })());
+  }
+  await Promise.all(inFlight);
+  // All turns processed and every pending reply handed to the channel.
+  for (;;) {
+    const done = ((await turnsDone()).rows[0].n as number) - inboxBefore;
+    const pending = await service.pool.query(`select count(*)::int as n from messages where direction='out' and status='pending'`);
+    if (done >= MESSAGES && pending.rows[0].n === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const elapsedS = (performance.now() - t0) / 1000;
+  const rate = MESSAGES / elapsedS;
+
+  // Phase 2: fixed rate; latency from receipt (POST) to the first reply handed to the channel.
+  const latencies: number[] = [];
+  const total = RATE * SECONDS;
+  const intervalMs = 1000 / RATE;
+  const start = performance.now();
+  const waits: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + i * intervalMs;
+    const delay = due - performance.now();
+    if (delay > 1) await new Promise((r) => setTimeout(r, delay));
+    const person = randomBytes(12).toString('hex');
+    const t = performance.now();
+    waits.push(
+      post(person, { command: 'help' }).then(async () => {
+        // A new person: their first reply (greeting/privacy notice) is the answer measured.
+        for (;;) {
+          const hit = [...delivered.entries()].find(([k]) => k.startsWith(`${person}|`));
+          if (hit) {
+            latencies.push(hit[1] - t);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      }),
+    );
+  }
+  await Promise.all(waits);
+  const fixedRate = total / ((performance.now() - start) / 1000);
+  latencies.sort((a, b) => a - b);
+  await service.close();
+  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), fixedRate };
+}
+
+async function benchBareLoop(): Promise<{ rate: number; p50: number; p99: number }> {
+  const pool = new Pool({ connectionString: dbUrl.toString(), max: 24 });
+  await pool.query('create table if not exists bench_bare (id bigserial primary key, person text, body text, created_at timestamptz default now())');
+  const connection = new Redis(baseConfig.REDIS_URL, { maxRetriesPerRequest: null });
+  const barePrefix = `${prefix}-bare`;
+  const queue = new Queue('bare', { connection, prefix: barePrefix });
+  const done = new Map<string, number>();
+  const worker = new Worker(
+    'bare',
+    async (job) => {
+      await pool.query('insert into bench_bare (person, body) values ($1, $2)', [job.data.person, job.data.body]);
+      done.set(job.id!, performance.now());
+    },
+    { connection: new Redis(baseConfig.REDIS_URL, { maxRetriesPerRequest: null }), prefix: barePrefix, concurrency: 32 },
+  );
+  const qs = questions();
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < MESSAGES) {
+        const i = next++;
+        await queue.add('j', { person: `p${i % PEOPLE}`, body: qs[i % qs.length] }, { jobId: `j${i}`, removeOnComplete: true });
+      }
+    }),
+  );
+  while (done.size < MESSAGES) await new Promise((r) => setTimeout(r, 5));
+  const rate = MESSAGES / ((performance.now() - t0) / 1000);
+
+  const latencies: number[] = [];
+  const total = RATE * SECONDS;
+  const start = performance.now();
+  const sent = new Map<string, number>();
+  for (let i = 0; i < total; i++) {
+    const delay = start + (i * 1000) / RATE - performance.now();
+    if (delay > 1) await new Promise((r) => setTimeout(r, delay));
+    const id = `r${i}`;
+    sent.set(id, performance.now());
+    await queue.add('j', { person: `p${i % PEOPLE}`, body: qs[i % qs.length] }, { jobId: id, removeOnComplete: true });
+  }
+  while ([...sent.keys()].some((id) => !done.has(id))) await new Promise((r) => setTimeout(r, 5));
+  for (const [id, t] of sent) latencies.push(done.get(id)! - t);
+  latencies.sort((a, b) => a - b);
+  await worker.close();
+  await queue.close();
+  connection.disconnect();
+  await pool.end();
+  await dropPrefix(barePrefix);
+  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function main(): Promise<void> {
+  await adminQuery(`create database "${dbName}"`);
+  try {
+    console.log(`bench: ${MESSAGES} messages at full load (${PEOPLE} people, ${CONCURRENCY} concurrent senders), then ${RATE}/s for ${SECONDS} s`);
+    const pipeline = await benchPipeline();
+    console.log(`pipeline   full load: ${fmt(pipeline.rate)} messages/s`);
+    console.log(`pipeline   at ${RATE}/s (achieved ${fmt(pipeline.fixedRate)}/s): p50 ${fmt(pipeline.p50)} ms, p99 ${fmt(pipeline.p99)} ms (receipt → reply handed to channel)`);
+    const bare = await benchBareLoop();
+    console.log(`bare loop  full load: ${fmt(bare.rate)} jobs/s (BullMQ job + one PostgreSQL insert)`);
+    console.log(`bare loop  at ${RATE}/s: p50 ${fmt(bare.p50)} ms, p99 ${fmt(bare.p99)} ms`);
+    console.log(`ratio pipeline / bare loop (full load): ${(pipeline.rate / bare.rate).toFixed(2)}`);
+  } finally {
+    await adminQuery(`drop database if exists "${dbName}" with (force)`);
+    await dropPrefix(prefix);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,273 @@
+/**
+ * The in-memory retrieval index: BM25F over each topic's question variants and titles (full
+ * weight) and its answer texts (low weight), in every language at once, with typo tolerance
+ * and German compound splitting for words the index does not know.
+ *
+ * Plain data structures without dependencies: scoring a
+ * message touches only the postings of its words, so it stays far below a millisecond.
+ */
+import type { Token } from './analyze';
+
+export type FieldKind = 'question' | 'title' | 'answer';
+
+/** A piece of content of one topic, already analysed into terms. */
+export interface IndexField {
+  topic: number;
+  field: FieldKind;
+  terms: string[];
+}
+
+export interface IndexOptions {
+  k1: number;
+  b: number;
+  fieldWeight: Record<FieldKind, number>;
+}
+
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = {
+  k1: 1.2,
+  b: 0.3,
+  fieldWeight: { question: 1, title: 1.5, answer: 0.25 },
+};
+
+/** A query word resolved against the vocabulary. */
+export interface ResolvedToken {
+  token: Token;
+  /** Term ids with the weight of each alternative (1 exact, less for typo or compound matches). */
+  alts: { id: number; w: number }[];
+  /** The word's share of the message's information (for coverage). */
+  mass: number;
+  known: boolean;
+}
+
+export interface ScoredTopic {
+  topic: number;
+  score: number;
+  /** Share of the message's information that this topic matches, 0..1. */
+  coverage: number;
+}
+
+/** Optimal string alignment distance (Levenshtein with adjacent transpositions), capped. */
+export function osaDistance(a: string, b: string, max: number): number {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  let prev2 = new Array<number>(lb + 1).fill(0);
+  let prev = Array.from({ length: lb + 1 }, (_, j) => j);
+  let cur = new Array<number>(lb + 1).fill(0);
+  for (let i = 1; i <= la; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= lb; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[lb];
+}
+
+function fuzzyCore(term: string): string | null {
+  if (term.startsWith('g:')) return null;
+  if (term.startsWith('v:')) return term.includes('_') && term.length >= 8 ? term : null;
+  if (/\d/.test(term)) return null;
+  return term.length >= 5 ? term : null;
+}
+
+export class RetrievalIndex {
+  readonly topicCount: number;
+  readonly vocabulary = new Map<string, number>();
+  readonly idf: Float64Array;
+  /** For each term: topics containing it and the BM25 weight of the term in each. */
+  private readonly postTopics: Int32Array[];
+  private readonly postWeights: Float64Array[];
+  private readonly deletions = new Map<string, number[]>();
+  /** The mass of a word the index does not know (a name, a word of another subject). */
+  readonly unknownMass: number;
+  private readonly scratch: Float64Array;
+  private readonly scratchCover: Float64Array;
+  private readonly seenTopic: Uint8Array;
+  private readonly local: Int32Array;
+  private readonly total: Float64Array;
+  private readonly covered: Float64Array;
+  private readonly touched: Int32Array;
+
+  constructor(topicCount: number, fields: IndexField[], readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS) {
+    this.topicCount = topicCount;
+    const tf = new Map<number, Map<number, number>>(); // term → topic → weighted tf
+    const dl = new Float64Array(topicCount);
+    const termList: string[] = [];
+    for (const f of fields) {
+      const w = options.fieldWeight[f.field];
+      for (const term of f.terms) {
+        let id = this.vocabulary.get(term);
+        if (id === undefined) {
+          id = termList.length;
+          this.vocabulary.set(term, id);
+          termList.push(term);
+        }
+        let m = tf.get(id);
+        if (!m) tf.set(id, (m = new Map()));
+        m.set(f.topic, (m.get(f.topic) ?? 0) + w);
+        dl[f.topic] += w;
+      }
+    }
+    let avgdl = 0;
+    for (let t = 0; t < topicCount; t++) avgdl += dl[t];
+    avgdl = avgdl / Math.max(1, topicCount) || 1;
+    const { k1, b } = options;
+    this.idf = new Float64Array(termList.length);
+    this.postTopics = new Array(termList.length);
+    this.postWeights = new Array(termList.length);
+    const n = topicCount;
+    for (let id = 0; id < termList.length; id++) {
+      const m = tf.get(id) ?? new Map<number, number>();
+      const df = m.size;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      this.idf[id] = idf;
+      const topics = new Int32Array(df);
+      const weights = new Float64Array(df);
+      let i = 0;
+      for (const [topic, f] of m) {
+        topics[i] = topic;
+        weights[i] = (idf * (f * (k1 + 1))) / (f + k1 * (1 - b + (b * dl[topic]) / avgdl));
+        i++;
+      }
+      this.postTopics[id] = topics;
+      this.postWeights[id] = weights;
+      const core = fuzzyCore(termList[id]);
+      if (core) {
+        this.addDeletion(core, id);
+        for (let k = 0; k < core.length; k++) this.addDeletion(core.slice(0, k) + core.slice(k + 1), id);
+      }
+    }
+    this.terms = termList;
+    this.unknownMass = Math.log(1 + (n - 1 + 0.5) / 1.5) * 0.5;
+    this.scratch = new Float64Array(topicCount);
+    this.scratchCover = new Float64Array(topicCount);
+    this.seenTopic = new Uint8Array(topicCount);
+    this.local = new Int32Array(topicCount);
+    this.total = new Float64Array(topicCount);
+    this.covered = new Float64Array(topicCount);
+    this.touched = new Int32Array(topicCount);
+  }
+
+  readonly terms: string[];
+
+  private addDeletion(key: string, id: number): void {
+    const list = this.deletions.get(key);
+    if (list) {
+      if (list[list.length - 1] !== id) list.push(id);
+    } else this.deletions.set(key, [id]);
+  }
+
+  /** Vocabulary terms within a small edit distance of `term` (1, or 2 for long words). */
+  fuzzy(term: string): { id: number; dist: number }[] {
+    const core = fuzzyCore(term);
+    if (!core) return [];
+    const max = core.length >= 8 ? 2 : 1;
+    const cand = new Set<number>();
+    const add = (k: string) => {
+      const l = this.deletions.get(k);
+      if (l) for (const id of l) cand.add(id);
+    };
+    add(core);
+    for (let k = 0; k < core.length; k++) add(core.slice(0, k) + core.slice(k + 1));
+    const out: { id: number; dist: number }[] = [];
+    for (const id of cand) {
+      const d = osaDistance(core, this.terms[id], max);
+      if (d >= 1 && d <= max) out.push({ id, dist: d });
+    }
+    out.sort((a, b) => a.dist - b.dist || this.idf[a.id] - this.idf[b.id]);
+    return out.slice(0, 3);
+  }
+
+  /** German-style compound: the longest known tail (head of the compound) or head of a long word. */
+  private compoundParts(word: string, stem: (w: string) => string[]): { id: number; w: number }[] {
+    if (word.length < 9 || /[^a-z]/.test(word)) return [];
+    for (let p = 3; p <= word.length - 5; p++) {
+      for (const s of stem(word.slice(p))) {
+        const id = this.vocabulary.get(s);
+        if (id !== undefined && s.length >= 4) return [{ id, w: 0.7 }];
+      }
+    }
+    return [];
+  }
+
+  /** Resolves analysed query tokens against the vocabulary, adding typo and compound matches. */
+  resolve(tokens: Token[], stemForCompounds?: (w: string) => string[]): ResolvedToken[] {
+    const out: ResolvedToken[] = [];
+    for (const token of tokens) {
+      const alts: { id: number; w: number }[] = [];
+      for (const t of token.terms) {
+        const id = this.vocabulary.get(t);
+        if (id !== undefined && !alts.some((a) => a.id === id)) alts.push({ id, w: 1 });
+      }
+      if (alts.length === 0 && token.kind === 'word') {
+        for (const t of token.terms) {
+          for (const f of this.fuzzy(t)) {
+            if (!alts.some((a) => a.id === f.id)) alts.push({ id: f.id, w: f.dist === 1 ? 0.75 : 0.55 });
+          }
+        }
+        if (alts.length === 0 && stemForCompounds) alts.push(...this.compoundParts(token.surface, stemForCompounds));
+      }
+      let mass = 0;
+      for (const a of alts) mass = Math.max(mass, this.idf[a.id] * a.w);
+      const known = alts.length > 0;
+      if (!known) mass = token.optional || token.kind === 'number' ? 0 : this.unknownMass;
+      out.push({ token, alts, mass: mass * token.weight, known });
+    }
+    return out;
+  }
+
+  /** Scores every topic that shares a term with the message; best first, at most `limit`. */
+  score(resolved: ResolvedToken[], limit = 5): { topics: ScoredTopic[]; mass: number } {
+    const { scratch, scratchCover, total, covered, touched, seenTopic } = this;
+    let nTouched = 0;
+    let mass = 0;
+    const local = this.local;
+    for (const r of resolved) {
+      mass += r.mass;
+      if (!r.known) continue;
+      let nLocal = 0;
+      for (const a of r.alts) {
+        const topics = this.postTopics[a.id];
+        const weights = this.postWeights[a.id];
+        const idf = this.idf[a.id] || 1e-9;
+        for (let i = 0; i < topics.length; i++) {
+          const t = topics[i];
+          const v = weights[i] * a.w;
+          if (scratch[t] === 0 && scratchCover[t] === 0) local[nLocal++] = t;
+          if (v > scratch[t]) scratch[t] = v;
+          // how fully the word is present: one question variant or title is "fully"
+          const c = Math.min(1, weights[i] / idf) * a.w;
+          if (c > scratchCover[t]) scratchCover[t] = c;
+        }
+      }
+      for (let k = 0; k < nLocal; k++) {
+        const t = local[k];
+        total[t] += scratch[t] * r.token.weight;
+        covered[t] += r.mass * scratchCover[t];
+        scratch[t] = 0;
+        scratchCover[t] = 0;
+        if (!seenTopic[t]) {
+          seenTopic[t] = 1;
+          touched[nTouched++] = t;
+        }
+      }
+    }
+    const all: ScoredTopic[] = [];
+    for (let i = 0; i < nTouched; i++) {
+      const t = touched[i];
+      all.push({ topic: t, score: total[t], coverage: mass > 0 ? Math.min(1, covered[t] / mass) : 0 });
+      total[t] = 0;
+      covered[t] = 0;
+      seenTopic[t] = 0;
+    }
+    all.sort((a, b) => b.score - a.score);
+    return { topics: all.slice(0, limit), mass };
+  }
+}

@@ -1,0 +1,8 @@
+/** Types for the untyped `snowball-stemmers` package (Snowball stemmers ported to JavaScript). */
+declare module 'snowball-stemmers' {
+  export interface Stemmer {
+    stem(word: string): string;
+  }
+  export function newStemmer(algorithm: string): Stemmer;
+  export function algorithms(): string[];
+}
