@@ -15,6 +15,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ChannelAdapter, ChannelSender } from '../bots/channels/channel';
 import { webchatAdapter } from '../bots/channels/webchat/to-inbound';
 import { createWebchatSender } from '../bots/channels/webchat/sender';
+import { createTelegramApi } from '../bots/channels/telegram/client';
+import { telegramAdapter } from '../bots/channels/telegram/to-inbound';
 import { createDialogueEngine } from '../bots/engine/engine';
 import type { Clock, KnowledgeBase } from '../bots/engine/ports';
 import type { ChannelId } from '../bots/engine/types';
@@ -27,11 +29,20 @@ import type { TurnHooks } from './conversation/turn';
 import { buildHttpApp } from './http/app';
 import { createMetrics, type Metrics } from './http/metrics';
 import { registerWebchatRoutes } from './http/webchat-routes';
+import { loadCannedReplies } from './console/canned-replies';
+import { registerConsoleRoutes } from './console/routes';
+import { createHandoffHooks } from './handoff/hooks';
+import { HANDOFF_QUEUE } from './handoff/jobs';
+import { createStaffNotifier, handoffSettingsFromConfig } from './handoff/settings';
+import type { StaffNotifier } from './handoff/staff-notifier';
+import { startHandoffWorker, type RunningHandoffWorker } from './handoff/worker';
+import type { InMemoryKnowledgeBase } from './knowledge/knowledge-base';
 import { createTranslator } from './i18n/translator';
 import { createKnowledgeBase } from './knowledge/knowledge-base';
 import { loadSnapshotFromFiles } from './knowledge/load-files';
 import { importSnapshot, loadActiveSnapshot } from './knowledge/store';
 import { startWorkers, type RunningWorkers } from './workers';
+import { createTelegramService, telegramBotsOf, type TelegramService } from './telegram/telegram-service';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -44,6 +55,8 @@ export interface ServiceOverrides {
   clock?: Clock;
   knowledgeBase?: KnowledgeBase;
   hooks?: TurnHooks;
+  /** Where new handoff tickets and SLA reminders are announced (tests collect them). */
+  staffNotifier?: StaffNotifier;
   /** Skip the recovery sweep timer's first run etc. are controlled by config; this disables metrics defaults. */
   defaultMetrics?: boolean;
 }
@@ -58,11 +71,14 @@ export interface Service {
   live: LiveHub;
   inboundQueue: Queue;
   outboundQueue: Queue;
+  /** Handoff timers: staff notifications, SLA reminders, return to the bot. */
+  handoffQueue: Queue;
   metrics: Metrics;
   kb: KnowledgeBase;
   bots: Map<string, BotInstance>;
   app?: FastifyInstance;
   workers?: RunningWorkers;
+  handoff?: RunningHandoffWorker;
   /** Starts listening (web role). Returns the bound address. */
   listen(): Promise<string | null>;
   /** Graceful shutdown: stop accepting, drain jobs in progress, close connections. */
@@ -70,9 +86,10 @@ export interface Service {
 }
 
 /** The date in Germany, for fact validity and "as of" dates. */
+const BERLIN_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
 export const berlinClock: Clock = {
   today() {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    return BERLIN_DATE.format(new Date());
   },
 };
 
@@ -131,23 +148,53 @@ export async function buildService(config: Config, role: Role, overrides: Servic
   const connection = redis as unknown as ConnectionOptions;
   const inboundQueue = new Queue(INBOUND_QUEUE, { connection, prefix: config.REDIS_PREFIX });
   const outboundQueue = new Queue(OUTBOUND_QUEUE, { connection, prefix: config.REDIS_PREFIX });
+  const handoffQueue = new Queue(HANDOFF_QUEUE, { connection, prefix: config.REDIS_PREFIX });
   const live = createLiveHub(redis, redisSub, config.REDIS_PREFIX);
   const metrics = createMetrics({ defaultMetrics: overrides.defaultMetrics });
-  metrics.watchQueues([inboundQueue, outboundQueue]);
+  metrics.watchQueues([inboundQueue, outboundQueue, handoffQueue]);
 
   const bots = new Map((overrides.bots ?? loadBotInstances(config)).map((b) => [b.id, b]));
   const kb = overrides.knowledgeBase ?? (await loadKnowledge(config, db, logger));
-  const engine = createDialogueEngine({ kb, t: createTranslator(), clock: overrides.clock ?? berlinClock, policyVersion: config.PRIVACY_POLICY_VERSION });
+  const engine = createDialogueEngine({ kb, t: createTranslator(), clock: overrides.clock ?? berlinClock, policyVersion: config.PRIVACY_POLICY_VERSION, retentionDays: config.DATA_RETENTION_DAYS });
 
-  const adapters = new Map<ChannelId, ChannelAdapter>([[webchatAdapter.channel, webchatAdapter]]);
+  // Handoff to counsellors: tickets in PostgreSQL, timers in the handoff queue (services/handoff).
+  const handoffSettings = handoffSettingsFromConfig(config);
+  const handoffTexts = { t: createTranslator(), hours: handoffSettings.hours };
+  const handoffHooks = overrides.hooks ?? createHandoffHooks({ t: handoffTexts.t, settings: handoffSettings, queue: handoffQueue, live, log: logger });
+
+  const adapters = new Map<ChannelId, ChannelAdapter>([
+    [webchatAdapter.channel, webchatAdapter],
+    [telegramAdapter.channel, telegramAdapter],
+  ]);
   for (const a of overrides.adapters ?? []) adapters.set(a.channel, a);
   const senders = new Map<ChannelId, ChannelSender>();
   senders.set('webchat', createWebchatSender((topic, event) => live.publish(topic, event)));
+  // Telegram bots (channel: telegram in the bot configuration): one API client per bot, one sender.
+  const telegramBots = telegramBotsOf(bots.values());
+  const telegram: TelegramService | null =
+    telegramBots.length === 0
+      ? null
+      : createTelegramService({
+          bots: telegramBots.map((b) => ({
+            ...b,
+            api: createTelegramApi(b.options.token, config.TELEGRAM_API_ROOT),
+            pollApi: b.options.mode === 'polling' ? createTelegramApi(b.options.token, config.TELEGRAM_API_ROOT, config.TELEGRAM_POLL_TIMEOUT_S + 15) : undefined,
+          })),
+          db,
+          inboundQueue,
+          redis,
+          prefix: config.REDIS_PREFIX,
+          webhookBaseUrl: config.TELEGRAM_WEBHOOK_BASE_URL ?? config.PUBLIC_BASE_URL,
+          pollTimeoutS: config.TELEGRAM_POLL_TIMEOUT_S,
+          log: logger,
+        });
+  if (telegram) senders.set('telegram', telegram.sender);
   for (const s of overrides.senders ?? []) senders.set(s.channel, s);
 
   let shuttingDown = false;
   let app: FastifyInstance | undefined;
   let workers: RunningWorkers | undefined;
+  let handoffWorker: RunningHandoffWorker | undefined;
 
   if (role === 'web' || role === 'all') {
     app = buildHttpApp({
@@ -163,6 +210,24 @@ export async function buildService(config: Config, role: Role, overrides: Servic
     if (webchatBot) {
       await registerWebchatRoutes(app, { db, inboundQueue, live, bot: webchatBot, allowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS });
     }
+    await registerConsoleRoutes(app, {
+      db,
+      redis,
+      prefix: config.REDIS_PREFIX,
+      live,
+      outboundQueue,
+      handoffQueue,
+      texts: handoffTexts,
+      institutions: () => (kb as Partial<InMemoryKnowledgeBase>).snapshot?.institutions ?? [],
+      topicTitle: (slug, locale) => kb.topicTitle(slug, locale),
+      cannedReplies: loadCannedReplies(path.resolve(config.HANDOFF_CANNED_REPLIES)),
+      secureCookies: config.PUBLIC_BASE_URL.startsWith('https:'),
+      sessionTtlMs: config.CONSOLE_SESSION_HOURS * 3_600_000,
+      loginMaxAttempts: config.CONSOLE_LOGIN_MAX_ATTEMPTS,
+      loginWindowMs: config.CONSOLE_LOGIN_WINDOW_MINUTES * 60_000,
+      log: logger,
+    });
+    if (telegram) await telegram.registerRoutes(app);
   }
   if (role === 'worker' || role === 'all') {
     workers = startWorkers({
@@ -176,8 +241,23 @@ export async function buildService(config: Config, role: Role, overrides: Servic
       db,
       inboundQueue,
       outboundQueue,
-      turn: { db, engine, adapters, bots, hooks: overrides.hooks, log: logger, metrics },
+      turn: { db, engine, adapters, bots, hooks: handoffHooks, log: logger, metrics },
       outbound: { db, senders, bots, metrics, log: logger },
+    });
+    handoffWorker = startHandoffWorker({
+      connection,
+      prefix: config.REDIS_PREFIX,
+      db,
+      queue: handoffQueue,
+      outboundQueue,
+      notifier: overrides.staffNotifier ?? createStaffNotifier(config, logger),
+      live,
+      texts: handoffTexts,
+      settings: handoffSettings,
+      logger,
+      lockDurationMs: config.WORKER_LOCK_MS,
+      stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+      sweepIntervalMs: config.RECOVERY_AFTER_MS,
     });
     if (!app) {
       // A worker alone still answers health checks and metrics on its own port.
@@ -203,23 +283,30 @@ export async function buildService(config: Config, role: Role, overrides: Servic
     live,
     inboundQueue,
     outboundQueue,
+    handoffQueue,
     metrics,
     kb,
     bots,
     app,
     workers,
+    handoff: handoffWorker,
     async listen() {
       if (!app) return null;
       const port = role === 'worker' ? config.WORKER_PORT : config.PORT;
-      return app.listen({ host: config.HOST, port });
+      const address = await app.listen({ host: config.HOST, port });
+      // Webhooks, command menus and polling once the routes can be reached (web role only).
+      if (telegram && role !== 'worker') await telegram.start();
+      return address;
     },
     async close() {
       if (shuttingDown) return;
       shuttingDown = true;
       if (app) await app.close().catch((err) => logger.warn({ err: err.message }, 'http close failed'));
+      if (telegram) await telegram.stop().catch((err) => logger.warn({ err: err.message }, 'telegram stop failed'));
       if (workers) await workers.close().catch((err) => logger.warn({ err: err.message }, 'worker close failed'));
+      if (handoffWorker) await handoffWorker.close().catch((err) => logger.warn({ err: err.message }, 'handoff worker close failed'));
       await live.close();
-      await Promise.allSettled([inboundQueue.close(), outboundQueue.close()]);
+      await Promise.allSettled([inboundQueue.close(), outboundQueue.close(), handoffQueue.close()]);
       redis.disconnect();
       redisSub.disconnect();
       await pool.end().catch(() => undefined);

@@ -11,7 +11,10 @@ import type { Db } from './db/client';
 import { contacts, conversations, messages } from './db/schema';
 import { INBOUND_QUEUE, OUTBOUND_QUEUE, outboundJobId, type InboundJob, type OutboundJob } from './delivery/queues';
 import { deliverOutbound, type OutboundDeps } from './delivery/outbound';
-import { processPerson, type TurnDeps } from './conversation/turn';
+import { PersonBusyError, processPerson, type TurnDeps } from './conversation/turn';
+
+/** How soon a job whose person is being processed by another worker looks again. */
+export const PERSON_BUSY_RETRY_MS = 50;
 import { requeueStaleInbox } from './conversation/inbox';
 
 export const OUTBOUND_JOB_OPTIONS = {
@@ -61,9 +64,18 @@ export function startWorkers(setup: WorkerSetup): RunningWorkers {
 
   const inbound = new Worker<InboundJob>(
     INBOUND_QUEUE,
-    async (job: Job<InboundJob>) => {
+    async (job: Job<InboundJob>, token?: string) => {
       const { channel, botId, externalUserId, receivedAtMs } = job.data;
-      return processPerson(turnDeps, { channel, botId, externalUserId }, receivedAtMs);
+      try {
+        return await processPerson(turnDeps, { channel, botId, externalUserId }, receivedAtMs);
+      } catch (err) {
+        if (err instanceof PersonBusyError) {
+          // Not a failure: check again shortly (does not count as an attempt).
+          await job.moveToDelayed(Date.now() + PERSON_BUSY_RETRY_MS, token);
+          throw new DelayedError();
+        }
+        throw err;
+      }
     },
     {
       connection: setup.connection,
@@ -130,6 +142,7 @@ async function requeuePendingReplies(db: Db, queue: Queue, olderThanMs: number, 
   const rows = await db
     .select({
       id: messages.id,
+      author: messages.author,
       text: messages.text,
       payload: messages.payload,
       locale: messages.locale,
@@ -161,6 +174,7 @@ async function requeuePendingReplies(db: Db, queue: Queue, olderThanMs: number, 
         externalUserId: r.externalId,
         reply: { text: r.text ?? '', choices: payload.choices, links: payload.links },
         locale: r.locale,
+        ...(r.author === 'counsellor' ? { from: 'counsellor' as const } : {}),
       };
     });
   await enqueueOutboundJobs(queue, jobs);

@@ -114,7 +114,6 @@ function settled(patch: Partial<ConversationState> = {}): ConversationState {
 }
 
 const values = (reply: Reply | undefined) => (reply?.choices ?? []).map((c) => c.value);
-const allText = (result: TurnResult) => result.replies.map((r) => r.text).join('\n\n');
 const last = <T>(items: T[]): T => items[items.length - 1];
 
 /** A knowledge base that records what was classified. */
@@ -492,6 +491,19 @@ describe('region-dependent answers', () => {
     expect(result.replies[0].text).toContain(tr('ru', 'answer.regionHeading', { region: 'Мекленбург — Передняя Померания' }));
     expect(result.replies[0].text).not.toContain('Саксония-Анхальт: regional part');
     expect(result.replies[0].links?.map((l) => l.url)).toContain('https://example.org/welcome-mv');
+  });
+
+  it('uses the region named in the question instead of asking, and remembers it', () => {
+    const result = turn(build(), text('Wie finde ich eine Wohnung in Magdeburg?'), settled({ locale: 'de' }));
+    expect(result.state).toMatchObject({ region: 'st', regionAsked: true, step: 'awaiting-feedback' });
+    expect(result.replies[0].text).toContain('[de] Finding a flat in Sachsen-Anhalt: regional part.');
+  });
+
+  it('a region named in the question wins for that answer without changing the known one', () => {
+    const result = turn(build(), text('Wie finde ich eine Wohnung in Magdeburg?'), settled({ locale: 'de', region: 'mv', regionAsked: true }));
+    expect(result.replies[0].text).toContain('[de] Finding a flat in Sachsen-Anhalt: regional part.');
+    expect(result.replies[0].text).not.toContain('Mecklenburg-Vorpommern: regional part');
+    expect(result.state.region).toBe('mv');
   });
 
   it('never asks for a nationwide topic', () => {

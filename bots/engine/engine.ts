@@ -16,6 +16,7 @@ import { choiceValue, type HandoffReason } from './choice-value';
 import { formatList } from './format-list';
 import { renderLanguageChooser } from './language-chooser';
 import { renderCategoryTopics, renderMenu, type MenuContext } from './menu';
+import { findMentionedRegion } from './match-region';
 import { normalizeText } from './normalize-text';
 import type { Clock, InstitutionView, KnowledgeBase, Translator } from './ports';
 import { renderPrivacyNotice } from './privacy-notice';
@@ -209,17 +210,32 @@ export function createDialogueEngine(deps: DialogueEngineDeps): DialogueEngine {
     turn.replies.push(renderRegionQuestion(kb.regions(localeOf(turn)), sayIn(turn), slug ? 'topic' : 'menu'));
   }
 
-  function answerTopic(turn: Turn, slug: string): void {
+  /**
+   * Answers a topic. For a topic that differs by region: the region named in the question
+   * wins (and is remembered if none was known), else the known one; if none is known and the
+   * person was not asked yet, they are asked once.
+   */
+  function answerTopic(turn: Turn, slug: string, question: string | null = null): void {
     const locale = localeOf(turn);
     const today = clock.today();
-    const answer = kb.answer(slug, locale, { region: turn.state.region, today });
+    let region = turn.state.region;
+    let answer = kb.answer(slug, locale, { region, today });
     turn.state.pendingTopic = null;
     if (!answer) {
       stale(turn);
       return;
     }
     const regions = kb.regions(locale);
-    if (answer.regionDependent && turn.state.region === null && !turn.state.regionAsked && regions.length > 0) {
+    const mentioned = answer.regionDependent && question ? findMentionedRegion(question, regions) : null;
+    if (mentioned !== null && mentioned !== region) {
+      if (region === null) {
+        turn.state.region = mentioned;
+        turn.state.regionAsked = true;
+      }
+      region = mentioned;
+      answer = kb.answer(slug, locale, { region, today }) ?? answer;
+    }
+    if (answer.regionDependent && region === null && !turn.state.regionAsked && regions.length > 0) {
       askRegion(turn, slug);
       return;
     }
@@ -227,7 +243,7 @@ export function createDialogueEngine(deps: DialogueEngineDeps): DialogueEngine {
     const regionalParts: RegionalPart[] = [];
     const institutions: InstitutionView[] = [...answer.institutions];
     let allRegions = false;
-    const current = regions.find((r) => r.id === turn.state.region);
+    const current = regions.find((r) => r.id === region);
     if (current) {
       if (answer.regionalText) regionalParts.push({ regionName: current.name, text: answer.regionalText });
     } else if (answer.regionDependent) {
@@ -264,7 +280,7 @@ export function createDialogueEngine(deps: DialogueEngineDeps): DialogueEngine {
     turn.state.pendingTopic = null;
 
     if (classification.topic) {
-      answerTopic(turn, classification.topic);
+      answerTopic(turn, classification.topic, text);
       return;
     }
     const locale = localeOf(turn);
@@ -604,6 +620,15 @@ export function createDialogueEngine(deps: DialogueEngineDeps): DialogueEngine {
     }
   }
 
+  /** The apology for a failed turn; nothing at all if even the translator fails. */
+  function errorReplies(locale: Locale): Reply[] {
+    try {
+      return [{ text: translator.t(locale, 'error.generic') }];
+    } catch {
+      return [];
+    }
+  }
+
   function handle(message: InboundMessage, state: ConversationState | null, ctx: TurnContext): TurnResult {
     const defaultLocale: Locale = isLocale(ctx?.defaultLocale) ? ctx.defaultLocale : 'en';
     try {
@@ -624,13 +649,7 @@ export function createDialogueEngine(deps: DialogueEngineDeps): DialogueEngine {
       return { replies: turn.replies, state: turn.state, effects: turn.effects };
     } catch {
       const fallback = safeState(state, defaultLocale);
-      let text = '';
-      try {
-        text = translator.t(fallback.locale ?? defaultLocale, 'error.generic');
-      } catch {
-        text = '';
-      }
-      return { replies: text ? [{ text }] : [], state: fallback, effects: [] };
+      return { replies: errorReplies(fallback.locale ?? defaultLocale), state: fallback, effects: [] };
     }
   }
 

@@ -45,8 +45,35 @@ export const configSchema = z.object({
   KB_DIR: z.string().min(1).default('knowledge-base'),
   /** Origins allowed to embed the web chat widget (comma-separated, '*' for any). */
   WEBCHAT_ALLOWED_ORIGINS: z.string().default('*'),
+  /** Counsellors' office hours in HANDOFF_TIMEZONE, e.g. "Mon-Fri 09:00-17:00; Sat 10:00-13:00" (empty: never on duty). */
+  HANDOFF_OFFICE_HOURS: z.string().default('Mon-Fri 09:00-17:00'),
+  /** Public holidays (closed all day), ISO dates separated by commas. */
+  HANDOFF_HOLIDAYS: z.string().default(''),
+  HANDOFF_TIMEZONE: z.string().min(1).default('Europe/Berlin'),
+  /** A ticket unclaimed this long (office time) alerts the team again. Fractions allowed (tests). */
+  HANDOFF_SLA_MINUTES: z.coerce.number().positive().default(15),
+  /** A ticket unclaimed this long (office time) goes back to the bot, and the person is told. */
+  HANDOFF_RETURN_AFTER_MINUTES: z.coerce.number().positive().default(120),
+  /** Where new tickets and SLA reminders are announced: 'log', or 'telegram' (a staff group). */
+  HANDOFF_STAFF_NOTIFIER: z.enum(['log', 'telegram', 'none']).default('log'),
+  /** Staff group notifications: token of a bot in the staff group and the group's chat id. */
+  STAFF_TELEGRAM_BOT_TOKEN: z.string().optional(),
+  STAFF_TELEGRAM_CHAT_ID: z.string().optional(),
+  /** Telegram Bot API root (a local Bot API server, or a fake one in tests). */
+  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  /** Canned replies of the console, per language (YAML). */
+  HANDOFF_CANNED_REPLIES: z.string().min(1).default('config/canned-replies.yaml'),
+  /** Console sessions expire after this many hours. */
+  CONSOLE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Console logins allowed per IP address and per e-mail address in the window below. */
+  CONSOLE_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  CONSOLE_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   /** Apply migrations and import the knowledge base (if none is active) at start. */
   MIGRATE_ON_START: bool,
+  /** Public base URL Telegram posts webhooks to (`<base>/telegram/<botId>/webhook`); PUBLIC_BASE_URL when unset. */
+  TELEGRAM_WEBHOOK_BASE_URL: z.string().url().optional(),
+  /** Long polling (bots with `mode: polling`): seconds one getUpdates call waits for updates. */
+  TELEGRAM_POLL_TIMEOUT_S: z.coerce.number().int().min(0).max(50).default(25),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -67,24 +67,45 @@ const APOLOGY: Record<Locale, string> = {
   en: 'Sorry, something went wrong with your message. Please try again, or write "human" to reach a counsellor.',
 };
 
+/**
+ * Another worker holds the person's lock. The caller retries shortly: the holder may be just
+ * finishing and not see the new message, so the retry makes sure it is processed.
+ */
+export class PersonBusyError extends Error {
+  readonly code = 'PERSON_BUSY';
+  constructor() {
+    super('another worker is processing this person');
+  }
+}
+
 /** Processes every unprocessed inbox row of one person, oldest first. Returns how many. */
 export async function processPerson(deps: TurnDeps, key: PersonKey, receivedAtMs?: number): Promise<number> {
   let processed = 0;
   for (;;) {
     const outcome = await processNext(deps, key, receivedAtMs);
-    if (!outcome) return processed;
+    if (outcome === 'none') return processed;
     processed += 1;
+    if (outcome === 'last') return processed;
   }
 }
 
-async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number): Promise<boolean> {
+/**
+ * Processes the person's oldest unprocessed row. 'more': further rows were waiting when it
+ * committed; 'last': none were (a row arriving later has its own job); 'none': nothing to do.
+ */
+async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number): Promise<'more' | 'last' | 'none'> {
   const bot = deps.bots.get(key.botId);
   const maxAttempts = deps.maxAttempts ?? 5;
   let jobs: OutboundJob[] = [];
   let conversationId: string | null = null;
   const found = await deps.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${key.channel}|${key.botId}|${key.externalUserId}`}, 0))`);
-    const [row] = await tx
+    // One worker at a time per person. A worker that finds the lock taken leaves: the holder
+    // processes the whole backlog in order (see PersonBusyError).
+    const lock = await tx.execute(
+      sql`select pg_try_advisory_xact_lock(hashtextextended(${`${key.channel}|${key.botId}|${key.externalUserId}`}, 0)) as locked`,
+    );
+    if (!(lock.rows[0] as { locked: boolean }).locked) throw new PersonBusyError();
+    const rows = await tx
       .select()
       .from(inbox)
       .where(
@@ -96,14 +117,16 @@ async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number
         ),
       )
       .orderBy(asc(inbox.id))
-      .limit(1);
-    if (!row) return false;
+      .limit(2);
+    const row = rows[0];
+    if (!row) return 'none' as const;
+    const next: 'more' | 'last' = rows.length > 1 ? 'more' : 'last';
     const adapter = deps.adapters.get(key.channel);
     const message = bot && adapter ? safeToInbound(adapter, row.payload, bot) : null;
     if (!bot || !message) {
       // Unknown bot, or nothing to answer (edited message, status …): close the row.
       await tx.update(inbox).set({ processedAt: new Date(), payload: null }).where(eq(inbox.id, row.id));
-      return true;
+      return next;
     }
     const result = await runTurn(tx, deps, bot, message, row.id, row.attempts >= maxAttempts - 1 ? 'apology' : 'normal').catch(
       async (err: unknown) => {
@@ -113,8 +136,9 @@ async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number
     jobs = result.jobs.map((j) => ({ ...j, receivedAtMs: receivedAtMs ?? row.receivedAt.getTime() }));
     conversationId = result.conversationId;
     await tx.update(inbox).set({ processedAt: new Date(), payload: null }).where(eq(inbox.id, row.id));
-    return true;
+    return next;
   }).catch(async (err: unknown) => {
+    if (err instanceof PersonBusyError) throw err;
     const inboxId = (err as { inboxId?: number }).inboxId;
     if (inboxId !== undefined) {
       await deps.db.update(inbox).set({ attempts: sql`${inbox.attempts} + 1` }).where(eq(inbox.id, inboxId));

@@ -113,6 +113,8 @@ export const messages = pgTable(
     createdAt: createdAt(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     error: text('error'),
+    /** The counsellor who wrote an outbound message (author 'counsellor'). */
+    staffId: uuid('staff_id').references(() => staffUsers.id, { onDelete: 'set null' }),
   },
   (t) => [
     index('messages_conversation_idx').on(t.conversationId, t.id),
@@ -167,3 +169,98 @@ export const kbVersions = pgTable('kb_versions', {
   createdBy: text('created_by'),
   isActive: boolean('is_active').notNull().default(false),
 });
+
+/**
+ * People who work in the console: counsellors (answer handed-off conversations), editors
+ * (keep the knowledge base current) and admins. Only an argon2id hash of the password is kept.
+ * `languages`: the interface languages the person speaks; the queue shows those tickets first.
+ */
+export const staffUsers = pgTable(
+  'staff_users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stored lower-case. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['counsellor', 'editor', 'admin'] }).notNull(),
+    languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('staff_users_email_uq').on(t.email)],
+);
+
+/**
+ * Console sessions. `id` is the SHA-256 of the cookie's token (a stolen database row does not
+ * log anyone in); `csrfToken` is checked on every state-changing request.
+ */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('staff_sessions_user_idx').on(t.userId), index('staff_sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * A request for a human counsellor: PostgreSQL is the truth, BullMQ only carries the timers.
+ * waiting → claimed (one counsellor, atomically) → resolved (with an outcome) | returned (to the
+ * bot: handed back, or nobody answered in time). At most one open ticket per conversation.
+ */
+export const handoffTickets = pgTable(
+  'handoff_tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['waiting', 'claimed', 'resolved', 'returned'] }).notNull().default('waiting'),
+    /** The person's language: tickets are routed to counsellors who speak it. */
+    language: text('language').notNull(),
+    /** Why the bot handed over: requested, no-answer, not-helpful, topic-mode, media. */
+    reason: text('reason').notNull(),
+    topic: text('topic'),
+    createdAt: createdAt(),
+    claimedBy: uuid('claimed_by').references(() => staffUsers.id, { onDelete: 'set null' }),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** When the ticket was resolved or returned to the bot. */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** resolved: the outcome category; returned: 'handed-back' or 'timeout'. */
+    outcome: text('outcome'),
+    /** When the team is reminded that nobody has claimed it (office time counted). */
+    slaDueAt: timestamp('sla_due_at', { withTimezone: true }).notNull(),
+    /** When it goes back to the bot if still unclaimed. */
+    returnDueAt: timestamp('return_due_at', { withTimezone: true }).notNull(),
+    /** When the team was first told about it (the staff notification channel). */
+    notifyDueAt: timestamp('notify_due_at', { withTimezone: true }).notNull(),
+    staffNotifiedAt: timestamp('staff_notified_at', { withTimezone: true }),
+    slaAlertedAt: timestamp('sla_alerted_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('handoff_tickets_open_uq').on(t.conversationId).where(sql`status in ('waiting', 'claimed')`),
+    index('handoff_tickets_status_idx').on(t.status, t.language, t.createdAt),
+  ],
+);
+
+/** Internal notes of counsellors on a ticket; never sent to the person. */
+export const handoffNotes = pgTable(
+  'handoff_notes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => handoffTickets.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('handoff_notes_ticket_idx').on(t.ticketId, t.id)],
+);

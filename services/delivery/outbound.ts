@@ -34,6 +34,7 @@ export async function deliverOutbound(deps: OutboundDeps, job: OutboundJob, isLa
     const { platformMessageId } = await sender.send({ bot, externalUserId: job.externalUserId }, job.reply, {
       messageId: job.messageId,
       locale: job.locale ?? undefined,
+      ...(job.from ? { from: job.from } : {}),
     });
     if (job.messageId !== undefined) {
       await deps.db

@@ -28,6 +28,8 @@ export interface OutboundJob {
   reply: Reply;
   locale: string | null;
   receivedAtMs?: number;
+  /** Who speaks: the bot (default) or a counsellor (channels may show it differently). */
+  from?: 'bot' | 'counsellor';
 }
 
 /** BullMQ deduplicates jobs by id while the job is kept: completed inbound jobs are kept a day. */

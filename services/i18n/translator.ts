@@ -54,7 +54,9 @@ export function createTranslator(resources: Readonly<Record<Locale, object>> = E
   return {
     t(locale: Locale, key: string, vars?: Record<string, string | number>): string {
       const t = fixed.get(locale) ?? fixed.get(FALLBACK_LOCALE);
-      if (!t) return key;
+      // Only leaves are strings; a group ('menu') or an unknown key gives the key back.
+      const isString = (lng: Locale) => typeof instance.getResource(lng, 'translation', key) === 'string';
+      if (!t || !(isString(locale) || isString(FALLBACK_LOCALE))) return key;
       const value: unknown = (t as unknown as (k: string, o?: object) => unknown)(key, vars ?? {});
       return typeof value === 'string' ? value : key;
     },

@@ -53,7 +53,8 @@ export function foldAccents(word: string): string {
       out += ch;
       continue;
     }
-    if (ch === 'đ' || ch === 'Đ') out += 'd';
+    if (ch === 'đ') out += 'd';
+    else if (ch === 'Đ') out += 'D';
     else if (ch === 'ß') out += 'ss';
     else if (ch === 'æ') out += 'ae';
     else if (ch === 'ø') out += 'o';
@@ -226,21 +227,29 @@ export interface Token {
 export interface AnalyzeOptions {
   /** Extra languages whose stems are added as alternatives for Latin words (queries). */
   alsoLangs?: Locale[];
+  /** Also emit adjacent-word pairs (phrases such as "blue card", "welcome center"). Default: Vietnamese only. */
+  bigrams?: boolean;
 }
 
 const LATIN_LANGS: ('de' | 'es' | 'en')[] = ['de', 'es', 'en'];
 
-/** Memo of word analyses: messages and content repeat words a lot. Bounded; cleared when full. */
-const TERM_CACHE = new Map<string, string[]>();
-const TERM_CACHE_MAX = 200_000;
+/** Memo of word analyses per (language, extra languages): messages and content repeat words a lot. Bounded. */
+const TERM_CACHE = new Map<string, Map<string, string[]>>();
+const TERM_CACHE_MAX = 100_000;
 
-function wordTerms(word: string, lang: Locale, also: Locale[]): string[] {
-  const key = `${lang}|${also.join(',')}|${word}`;
-  const hit = TERM_CACHE.get(key);
+function termCache(lang: Locale, also: Locale[]): Map<string, string[]> {
+  const key = also.length === 0 ? lang : `${lang}|${also.join(',')}`;
+  let m = TERM_CACHE.get(key);
+  if (!m) TERM_CACHE.set(key, (m = new Map()));
+  else if (m.size >= TERM_CACHE_MAX) m.clear();
+  return m;
+}
+
+function wordTerms(word: string, lang: Locale, also: Locale[], cache = termCache(lang, also)): string[] {
+  const hit = cache.get(word);
   if (hit) return hit;
   const terms = computeWordTerms(word, lang, also);
-  if (TERM_CACHE.size >= TERM_CACHE_MAX) TERM_CACHE.clear();
-  TERM_CACHE.set(key, terms);
+  cache.set(word, terms);
   return terms;
 }
 
@@ -282,18 +291,29 @@ export function analyze(text: string, lang: Locale, opts: AnalyzeOptions = {}): 
 export function analyzePieces(pieces: Piece[], lang: Locale, opts: AnalyzeOptions = {}): Token[] {
   const also = opts.alsoLangs ?? [];
   const out: Token[] = [];
-  if (lang === 'vi') return analyzeVietnamese(pieces, also);
-  for (const { word } of pieces) {
-    if (word.length === 1 && !isNumeric(word)) continue;
-    if (isStopword(word, lang)) continue;
-    if (isCyrillic(word) && STOPWORDS.ru.has(word)) continue;
+  if (lang === 'vi') return analyzeVietnamese(pieces, also, opts.bigrams ?? true);
+  const cache = termCache(lang, also);
+  let prev: Token | null = null;
+  for (const { word, breakBefore } of pieces) {
+    if (breakBefore) prev = null;
+    if ((word.length === 1 && !isNumeric(word)) || isStopword(word, lang) || (isCyrillic(word) && STOPWORDS.ru.has(word))) {
+      prev = null;
+      continue;
+    }
     const numeric = isNumeric(word);
-    out.push({ surface: word, terms: wordTerms(word, lang, also), weight: 1, kind: numeric ? 'number' : 'word' });
+    const tok: Token = { surface: word, terms: wordTerms(word, lang, also, cache), weight: 1, kind: numeric ? 'number' : 'word' };
+    out.push(tok);
+    if (opts.bigrams && prev && !numeric) {
+      const terms: string[] = [];
+      for (const a of prev.terms) for (const b of tok.terms) terms.push(`${a}_${b}`);
+      out.push({ surface: `${prev.surface} ${word}`, terms, weight: 1, kind: 'bigram', optional: true });
+    }
+    prev = numeric ? null : tok;
   }
   return out;
 }
 
-function analyzeVietnamese(pieces: Piece[], also: Locale[]): Token[] {
+function analyzeVietnamese(pieces: Piece[], also: Locale[], bigrams: boolean): Token[] {
   const out: Token[] = [];
   // Expand abbreviations into syllables, remembering phrase breaks.
   const seq: { syl: string | null; word: string; breakBefore: boolean }[] = [];
@@ -322,7 +342,7 @@ function analyzeVietnamese(pieces: Piece[], also: Locale[]): Token[] {
     }
     if (!STOPWORDS.vi.has(cur.syl)) out.push({ surface: cur.syl, terms: [`v:${cur.syl}`], weight: 1, kind: 'word' });
     const next = seq[i + 1];
-    if (next && next.syl !== null && !next.breakBefore) {
+    if (bigrams && next && next.syl !== null && !next.breakBefore) {
       const bothStop = STOPWORDS.vi.has(cur.syl) && STOPWORDS.vi.has(next.syl);
       if (!bothStop) {
         out.push({ surface: `${cur.syl} ${next.syl}`, terms: [`v:${cur.syl}_${next.syl}`], weight: 1, kind: 'bigram', optional: true });

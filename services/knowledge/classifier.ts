@@ -15,7 +15,10 @@ import { buildLanguageLexicon, detectLanguage, type LanguageLexicon } from './de
 import { conceptTerm, GlossaryMatcher } from './glossary-matcher';
 import { DEFAULT_INDEX_OPTIONS, RetrievalIndex, type IndexField, type IndexOptions } from './retrieval-index';
 import { scopeSignals, type ScopeSignals } from './scope';
-import type { GlossaryEntry, TopicDoc } from './snapshot';
+import type { GlossaryEntry, RegionDef, TopicDoc } from './snapshot';
+
+/** Places named in messages besides the regions' own aliases (Germany, big cities elsewhere). */
+const EXTRA_PLACES = ['Deutschland', 'Germany', 'Alemania', 'Германия', 'Đức', 'Germanii', 'Berlin', 'München', 'Hamburg', 'Leipzig', 'Dresden', 'Greifswald', 'Stralsund', 'Wismar', 'Neubrandenburg', 'Dessau', 'Wittenberg', 'Stendal', 'Halle', 'Magdeburg', 'Rostock', 'Schwerin'];
 
 export interface ClassifierOptions {
   /** Minimum confidence for a topic to be returned (default 0.5). */
@@ -23,12 +26,28 @@ export interface ClassifierOptions {
   /** Minimum confidence for a "Did you mean…" candidate (default 0.2). */
   candidateThreshold: number;
   index: IndexOptions;
+  /** Index word pairs of question variants and titles in every language (phrases). */
+  phrases: boolean;
+  /** Which answer texts are indexed (at low weight): none, the core answer, or also "more" and regional parts. */
+  answers: 'none' | 'core' | 'all';
+  /** Query weight of a region or city name (they tell where, not what). */
+  placeWeight: number;
+  /**
+   * Weights of the confidence (a logistic function): bias, coverage of the message by the topic,
+   * log(1 + BM25 score), log(1 + matched information), margin over the runner-up, and the
+   * penalty for an out-of-scope sign.
+   */
+  confidence: { bias: number; coverage: number; logScore: number; logMatched: number; margin: number; outOfScope: number };
 }
 
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   threshold: 0.5,
   candidateThreshold: 0.2,
   index: DEFAULT_INDEX_OPTIONS,
+  phrases: true,
+  answers: 'none',
+  placeWeight: 1,
+  confidence: { bias: -6, coverage: 2, logScore: 2.5, logMatched: 0, margin: 0.5, outOfScope: 5 },
 };
 
 /** What went into a decision, for evaluation and tuning. */
@@ -38,7 +57,12 @@ export interface ClassificationDetail extends Classification {
     coverage: number;
     margin: number;
     second: string | null;
+    /** Best topic before abstention. */
+    topSlug: string | null;
     knownWords: number;
+    /** Information of the message matched by the best topic, and in total. */
+    matchedMass: number;
+    mass: number;
     scope: ScopeSignals;
   };
 }
@@ -51,6 +75,9 @@ export interface ClassifierTopic {
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
+/** Size of the knowledge base the confidence weights were calibrated on. */
+const CALIBRATION_TOPICS = 77;
+
 export class TopicClassifier {
   private readonly index: RetrievalIndex;
   private readonly slugs: string[];
@@ -58,7 +85,14 @@ export class TopicClassifier {
   private readonly lexicon: LanguageLexicon;
   readonly options: ClassifierOptions;
 
-  constructor(topics: ClassifierTopic[], glossary: GlossaryEntry[] = [], options: Partial<ClassifierOptions> = {}) {
+  private readonly placeTerms = new Set<string>();
+  /**
+   * Scores grow with the number of topics (rarer words weigh more). The confidence was
+   * calibrated on a knowledge base of about 77 topics; scores of other sizes are rescaled to it.
+   */
+  private readonly scoreScale: number;
+
+  constructor(topics: ClassifierTopic[], glossary: GlossaryEntry[] = [], options: Partial<ClassifierOptions> = {}, regions: RegionDef[] = []) {
     this.options = { ...DEFAULT_CLASSIFIER_OPTIONS, ...options };
     this.slugs = topics.map((t) => t.slug);
     this.glossary = new GlossaryMatcher(glossary);
@@ -68,21 +102,25 @@ export class TopicClassifier {
       for (const lang of LOCALES) {
         const c = topic.content?.[lang];
         if (!c) continue;
+        const phrases = this.options.phrases;
         const add = (field: IndexField['field'], text: string | undefined) => {
           if (!text || typeof text !== 'string') return;
           const pieces = tokenize(normalizeText(text));
           const folded = foldedWords(pieces);
           const terms: string[] = [];
-          for (const tok of analyzePieces(pieces, lang)) for (const t of tok.terms) terms.push(t);
+          const bigrams = lang === 'vi' || (phrases && field !== 'answer');
+          for (const tok of analyzePieces(pieces, lang, { bigrams })) for (const t of tok.terms) terms.push(t);
           for (const m of this.glossary.matchWords(folded)) terms.push(m.concept);
           fields.push({ topic: i, field, terms });
           (lexiconWords[lang] ??= []).push(folded);
         };
         add('title', c.title);
         for (const q of Array.isArray(c.questions) ? c.questions : []) add('question', q);
-        add('answer', c.answer);
-        add('answer', c.more);
-        for (const r of Object.values(c.regional ?? {})) add('answer', r);
+        if (this.options.answers !== 'none') add('answer', c.answer);
+        if (this.options.answers === 'all') {
+          add('answer', c.more);
+          for (const r of Object.values(c.regional ?? {})) add('answer', r);
+        }
       }
     });
     // A glossary term's related topics know the term even where their texts do not use it.
@@ -95,7 +133,17 @@ export class TopicClassifier {
       }
     }
     this.index = new RetrievalIndex(topics.length, fields, this.options.index);
+    const rareIdf = (n: number) => Math.log(1 + (n - 1 + 0.5) / 1.5);
+    this.scoreScale = rareIdf(CALIBRATION_TOPICS) / rareIdf(Math.max(2, topics.length));
     this.lexicon = buildLanguageLexicon(lexiconWords);
+    // Names of the regions and their cities: they say where, not what.
+    for (const r of this.options.placeWeight === 1 ? [] : regions) {
+      const names = [...Object.values(r.names ?? {}), ...(r.aliases ?? []), ...EXTRA_PLACES];
+      for (const name of names) {
+        if (typeof name !== 'string') continue;
+        for (const lang of LOCALES) for (const tok of analyze(name, lang, { alsoLangs: ['de', 'en', 'es'] })) for (const t of tok.terms) this.placeTerms.add(t);
+      }
+    }
   }
 
   /** Number of distinct index terms (for diagnostics). */
@@ -104,23 +152,27 @@ export class TopicClassifier {
   }
 
   /** Analyses a message as a query: detected language first, other Latin stemmers as alternatives. */
-  private queryTokens(text: string, lang: Locale, scores: Record<Locale, number>): { tokens: Token[]; concepts: number } {
+  private queryTokens(text: string, lang: Locale, scores: Record<Locale, number>): { tokens: Token[]; germanTerm: boolean } {
     const also: Locale[] = ['de', 'es', 'en'];
     if (lang !== 'ru' && scores.ru > 0 && !isCyrillic(text)) also.push('ru');
-    const tokens = analyze(text, lang, { alsoLangs: also.filter((l) => l !== lang) });
+    const tokens = analyze(text, lang, { alsoLangs: also.filter((l) => l !== lang), bigrams: this.options.phrases || lang === 'vi' });
+    if (this.placeTerms.size > 0) {
+      for (const t of tokens) if (t.kind === 'word' && t.terms.some((x) => this.placeTerms.has(x))) t.weight = this.options.placeWeight;
+    }
     const concepts = this.glossary.matchWords(foldedWords(tokenize(normalizeText(text))));
     for (const m of concepts) tokens.push({ surface: m.concept, terms: [m.concept], weight: 1, kind: 'concept', optional: true });
-    return { tokens, concepts: concepts.length };
+    return { tokens, germanTerm: concepts.some((c) => c.germanForm) };
   }
 
   /** Classifies a message, with the features behind the decision. */
   classifyDetailed(text: string, hint?: Locale): ClassificationDetail {
     const detection = detectLanguage(text, { hint, lexicon: this.lexicon });
     const lang = detection.lang;
-    const { tokens, concepts } = this.queryTokens(text, lang, detection.scores);
+    const { tokens, germanTerm } = this.queryTokens(text, lang, detection.scores);
     const resolved = this.index.resolve(tokens, (w) => latinStems(w, 'de'));
-    const { topics } = this.index.score(resolved, 4);
-    const scope = scopeSignals(text, concepts > 0);
+    const { topics, mass } = this.index.score(resolved, 4);
+    // A German term anchors a message in Germany only when the message is not German anyway.
+    const scope = scopeSignals(text, germanTerm && lang !== 'de');
     const knownWords = resolved.filter((r) => r.known && r.token.kind !== 'bigram' && r.token.kind !== 'concept').length;
 
     const top = topics[0];
@@ -129,10 +181,12 @@ export class TopicClassifier {
     const coverage = top?.coverage ?? 0;
     const margin = top ? (bm25 - (second?.score ?? 0)) / Math.max(bm25, 1e-9) : 0;
 
+    const w = this.options.confidence;
+    const scale = this.scoreScale;
     const confidenceOf = (s: { score: number; coverage: number }, marginOf: number): number => {
-      let z = -4.2 + 5.0 * s.coverage + 1.1 * Math.log1p(s.score) + 1.2 * marginOf;
-      if (scope.offTopic.length > 0) z -= 4;
-      if (scope.otherCountry) z -= 4;
+      let z =
+        w.bias + w.coverage * s.coverage + w.logScore * Math.log1p(s.score * scale) + w.logMatched * Math.log1p(s.coverage * mass * scale) + w.margin * marginOf;
+      if (scope.offTopic.length > 0 || scope.otherCountry) z -= w.outOfScope;
       return sigmoid(z);
     };
 
@@ -154,7 +208,10 @@ export class TopicClassifier {
         coverage: round(coverage),
         margin: round(margin),
         second: second ? this.slugs[second.topic] : null,
+        topSlug: top ? this.slugs[top.topic] : null,
         knownWords,
+        matchedMass: round(coverage * mass),
+        mass: round(mass),
         scope,
       },
     };
@@ -171,4 +228,12 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 /** The retrieval view of snapshot topics. */
 export function classifierTopics(topics: TopicDoc[]): ClassifierTopic[] {
   return topics.filter((t) => t && typeof t.slug === 'string').map((t) => ({ slug: t.slug, content: t.content ?? {} }));
+}
+
+/** A classifier over a snapshot's topics, glossary and regions. */
+export function classifierFromSnapshot(
+  snapshot: { topics: TopicDoc[]; glossary: GlossaryEntry[]; regions: RegionDef[] },
+  options: Partial<ClassifierOptions> = {},
+): TopicClassifier {
+  return new TopicClassifier(classifierTopics(snapshot.topics), snapshot.glossary ?? [], options, snapshot.regions ?? []);
 }

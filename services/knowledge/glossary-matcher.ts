@@ -13,10 +13,14 @@ import type { GlossaryEntry } from './snapshot';
 interface Phrase {
   concept: string;
   words: string[];
+  /** Matched through the German term or one of its spellings (not a translation). */
+  german: boolean;
 }
 
 export interface ConceptMatch {
   concept: string;
+  /** The text used the German form of the term, at least 7 letters long ("Kindergeld", not "visa"). */
+  germanForm: boolean;
   /** Index of the first word in the tokenised text. */
   start: number;
   length: number;
@@ -47,7 +51,8 @@ export class GlossaryMatcher {
     for (const entry of glossary) {
       if (!entry || typeof entry.term !== 'string') continue;
       const concept = conceptTerm(entry);
-      const forms = new Set<string>([entry.term, ...(entry.variants ?? [])]);
+      const german = new Set<string>([entry.term, ...(entry.variants ?? [])].filter((f) => typeof f === 'string'));
+      const forms = new Set<string>(german);
       for (const t of Object.values(entry.translations ?? {})) {
         for (const s of Array.isArray(t) ? t : [t]) if (typeof s === 'string') forms.add(s);
       }
@@ -58,7 +63,7 @@ export class GlossaryMatcher {
         const key = words[0].slice(0, 4);
         let list = this.byPrefix.get(key);
         if (!list) this.byPrefix.set(key, (list = []));
-        list.push({ concept, words });
+        list.push({ concept, words, german: german.has(form) && words.join('').length >= 7 });
       }
     }
   }
@@ -78,7 +83,9 @@ export class GlossaryMatcher {
         if (i + p.words.length > words.length) continue;
         let ok = true;
         for (let k = 0; k < p.words.length && ok; k++) ok = wordMatches(words[i + k], p.words[k]);
-        if (ok && (!best || p.words.length > best.length)) best = { concept: p.concept, start: i, length: p.words.length };
+        if (ok && (!best || p.words.length > best.length || (p.words.length === best.length && p.german && !best.germanForm))) {
+          best = { concept: p.concept, germanForm: p.german, start: i, length: p.words.length };
+        }
       }
       if (best) {
         if (!out.some((m) => m.concept === best.concept)) out.push(best);

@@ -77,14 +77,30 @@ function fuzzyCore(term: string): string | null {
   return term.length >= 5 ? term : null;
 }
 
+/** FNV-1a hash of `s` with the character at `skip` left out (-1: none), without building the string. */
+function deletionHash(s: string, skip: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    if (i === skip) continue;
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 export class RetrievalIndex {
   readonly topicCount: number;
   readonly vocabulary = new Map<string, number>();
+  readonly terms: string[];
   readonly idf: Float64Array;
   /** For each term: topics containing it and the BM25 weight of the term in each. */
   private readonly postTopics: Int32Array[];
   private readonly postWeights: Float64Array[];
-  private readonly deletions = new Map<string, number[]>();
+  /** Symmetric-deletion index for typo tolerance: hash of a term with ≤1 letter deleted → term ids (chained). */
+  private readonly delHead: Int32Array;
+  private readonly delNext: Int32Array;
+  private readonly delKey: Uint32Array;
+  private readonly delTerm: Int32Array;
   /** The mass of a word the index does not know (a name, a word of another subject). */
   readonly unknownMass: number;
   private readonly scratch: Float64Array;
@@ -95,12 +111,28 @@ export class RetrievalIndex {
   private readonly covered: Float64Array;
   private readonly touched: Int32Array;
 
+  /** `fields` must be grouped by topic (all fields of a topic together). */
   constructor(topicCount: number, fields: IndexField[], readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS) {
     this.topicCount = topicCount;
-    const tf = new Map<number, Map<number, number>>(); // term → topic → weighted tf
-    const dl = new Float64Array(topicCount);
     const termList: string[] = [];
+    const postT: number[][] = [];
+    const postF: number[][] = [];
+    const dl = new Float64Array(topicCount);
+    // weighted term frequencies of the current topic, flushed when the topic changes
+    let curTopic = -1;
+    const curTf = new Map<number, number>();
+    const flush = () => {
+      for (const [id, f] of curTf) {
+        postT[id].push(curTopic);
+        postF[id].push(f);
+      }
+      curTf.clear();
+    };
     for (const f of fields) {
+      if (f.topic !== curTopic) {
+        if (curTopic >= 0) flush();
+        curTopic = f.topic;
+      }
       const w = options.fieldWeight[f.field];
       for (const term of f.terms) {
         let id = this.vocabulary.get(term);
@@ -108,43 +140,65 @@ export class RetrievalIndex {
           id = termList.length;
           this.vocabulary.set(term, id);
           termList.push(term);
+          postT.push([]);
+          postF.push([]);
         }
-        let m = tf.get(id);
-        if (!m) tf.set(id, (m = new Map()));
-        m.set(f.topic, (m.get(f.topic) ?? 0) + w);
+        curTf.set(id, (curTf.get(id) ?? 0) + w);
         dl[f.topic] += w;
       }
     }
+    if (curTopic >= 0) flush();
+    this.terms = termList;
+
     let avgdl = 0;
     for (let t = 0; t < topicCount; t++) avgdl += dl[t];
     avgdl = avgdl / Math.max(1, topicCount) || 1;
     const { k1, b } = options;
+    const n = topicCount;
     this.idf = new Float64Array(termList.length);
     this.postTopics = new Array(termList.length);
     this.postWeights = new Array(termList.length);
-    const n = topicCount;
+    let delCount = 0;
     for (let id = 0; id < termList.length; id++) {
-      const m = tf.get(id) ?? new Map<number, number>();
-      const df = m.size;
+      const topics = postT[id];
+      const freqs = postF[id];
+      const df = topics.length;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       this.idf[id] = idf;
-      const topics = new Int32Array(df);
-      const weights = new Float64Array(df);
-      let i = 0;
-      for (const [topic, f] of m) {
-        topics[i] = topic;
-        weights[i] = (idf * (f * (k1 + 1))) / (f + k1 * (1 - b + (b * dl[topic]) / avgdl));
-        i++;
+      const pt = new Int32Array(df);
+      const pw = new Float64Array(df);
+      for (let i = 0; i < df; i++) {
+        const f = freqs[i];
+        pt[i] = topics[i];
+        pw[i] = (idf * (f * (k1 + 1))) / (f + k1 * (1 - b + (b * dl[topics[i]]) / avgdl));
       }
-      this.postTopics[id] = topics;
-      this.postWeights[id] = weights;
-      const core = fuzzyCore(termList[id]);
-      if (core) {
-        this.addDeletion(core, id);
-        for (let k = 0; k < core.length; k++) this.addDeletion(core.slice(0, k) + core.slice(k + 1), id);
+      this.postTopics[id] = pt;
+      this.postWeights[id] = pw;
+      if (fuzzyCore(termList[id])) delCount += termList[id].length + 1;
+    }
+
+    let size = 1;
+    while (size < delCount * 2) size <<= 1;
+    this.delHead = new Int32Array(size).fill(-1);
+    this.delNext = new Int32Array(delCount);
+    this.delKey = new Uint32Array(delCount);
+    this.delTerm = new Int32Array(delCount);
+    let e = 0;
+    const mask = size - 1;
+    for (let id = 0; id < termList.length; id++) {
+      const term = termList[id];
+      if (!fuzzyCore(term)) continue;
+      for (let k = -1; k < term.length; k++) {
+        const h = deletionHash(term, k);
+        const slot = h & mask;
+        this.delKey[e] = h;
+        this.delTerm[e] = id;
+        this.delNext[e] = this.delHead[slot];
+        this.delHead[slot] = e;
+        e++;
       }
     }
-    this.terms = termList;
+
     this.unknownMass = Math.log(1 + (n - 1 + 0.5) / 1.5) * 0.5;
     this.scratch = new Float64Array(topicCount);
     this.scratchCover = new Float64Array(topicCount);
@@ -155,13 +209,9 @@ export class RetrievalIndex {
     this.touched = new Int32Array(topicCount);
   }
 
-  readonly terms: string[];
-
-  private addDeletion(key: string, id: number): void {
-    const list = this.deletions.get(key);
-    if (list) {
-      if (list[list.length - 1] !== id) list.push(id);
-    } else this.deletions.set(key, [id]);
+  private addCandidates(h: number, into: Set<number>): void {
+    const mask = this.delHead.length - 1;
+    for (let e = this.delHead[h & mask]; e !== -1; e = this.delNext[e]) if (this.delKey[e] === h) into.add(this.delTerm[e]);
   }
 
   /** Vocabulary terms within a small edit distance of `term` (1, or 2 for long words). */
@@ -170,12 +220,7 @@ export class RetrievalIndex {
     if (!core) return [];
     const max = core.length >= 8 ? 2 : 1;
     const cand = new Set<number>();
-    const add = (k: string) => {
-      const l = this.deletions.get(k);
-      if (l) for (const id of l) cand.add(id);
-    };
-    add(core);
-    for (let k = 0; k < core.length; k++) add(core.slice(0, k) + core.slice(k + 1));
+    for (let k = -1; k < core.length; k++) this.addCandidates(deletionHash(core, k), cand);
     const out: { id: number; dist: number }[] = [];
     for (const id of cand) {
       const d = osaDistance(core, this.terms[id], max);

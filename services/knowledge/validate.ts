@@ -42,7 +42,7 @@ export const MIN_QUESTION_VARIANTS = 10;
 
 /** A money amount typed into text: "50.700 €", "EUR 1,200", "13,90 euros", "500 евро". */
 const TYPED_MONEY =
-  /(?:€|\bEUR\b|\beuros?\b)\s?\d|\d(?:[\d.,\s\u00a0\u202f]*\d)?\s?(?:€|EUR\b|euros?\b|евро\b|Euro\b|đô la|USD\b|\$)|\$\s?\d/i;
+  /(?:€|(?<![\p{L}])(?:EUR|euros?)(?![\p{L}]))\s?\d|\d(?:[\d.,\s\u00a0\u202f]*\d)?\s?(?:€|(?:EUR|euros?|евро|đô la|USD|Euro)(?![\p{L}])|\$)|\$\s?\d/iu;
 
 function pathString(path: readonly PropertyKey[]): string {
   let out = '';
@@ -136,11 +136,11 @@ export function validateSnapshot(snapshot: KnowledgeSnapshot, opts: ValidateOpti
   snapshot.institutions.forEach((inst, i) => {
     problems.push(...schemaProblems(institutionSchema.safeParse(inst), 'institutions.yaml', `[${i}]`));
     if (!isRecord(inst) || typeof inst.id !== 'string') return;
-    if (institutionIds.has(inst.id)) err('institutions.yaml', `[${i}].id`, `duplicate institution id "${inst.id}"`);
-    institutionIds.set(inst.id, String(inst.region));
     if (typeof inst.region === 'string' && inst.region !== 'nationwide' && regionIds.size > 0 && !regionIds.has(inst.region)) {
       err('institutions.yaml', `[${i}].region`, `unknown region "${inst.region}" (nationwide or an id from regions.yaml)`);
     }
+    if (institutionIds.has(inst.id)) err('institutions.yaml', `[${i}].id`, `duplicate institution id "${inst.id}"`);
+    else institutionIds.set(inst.id, String(inst.region));
   });
 
   // --- glossary -------------------------------------------------------------------------------
@@ -233,6 +233,7 @@ export function validateSnapshot(snapshot: KnowledgeSnapshot, opts: ValidateOpti
         }
       }
       for (const r of regional) {
+        if (!regionIds.has(r)) continue; // reported above
         if (!isRecord(c.regional) || typeof c.regional[r] !== 'string') warn(file, `${base}.regional`, `no regional part for "${r}" although regions lists it`);
       }
       const questions = Array.isArray(c.questions) ? c.questions : null;
@@ -255,6 +256,15 @@ export function validateSnapshot(snapshot: KnowledgeSnapshot, opts: ValidateOpti
         });
       }
     }
+  });
+
+  snapshot.glossary.forEach((g, i) => {
+    if (!isRecord(g) || !Array.isArray(g.topics)) return;
+    g.topics.forEach((slug, k) => {
+      if (typeof slug === 'string' && !seenSlugs.has(slug) && !required.has(slug)) {
+        err('glossary.yaml', `[${i}].topics[${k}]`, `unknown topic "${slug}"`);
+      }
+    });
   });
 
   for (const [slug] of required) {
