@@ -9,21 +9,14 @@
  * --seconds S (fixed-rate phase, default 10), --people P (default 400).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { Client, Pool } from 'pg';
 import pino from 'pino';
 import type { ChannelSender } from '../bots/channels/channel';
 import { buildService, type Service } from '../services/build-service';
 import { loadConfig } from '../services/config/config';
+import { benchBareLoop, benchQuestions, createBenchStore, fmt, numberOption, percentile, type BenchStore } from './bench-lib';
 
 const args = process.argv.slice(2);
-const opt = (name: string, def: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
+const opt = (name: string, def: number) => numberOption(args, name, def);
 const MESSAGES = opt('messages', 4000);
 const RATE = opt('rate', 500);
 const SECONDS = opt('seconds', 10);
@@ -31,45 +24,7 @@ const PEOPLE = opt('people', 400);
 const CONCURRENCY = opt('concurrency', 64);
 
 const baseConfig = loadConfig();
-const adminUrl = new URL(baseConfig.DATABASE_URL);
-adminUrl.pathname = '/postgres';
-const dbName = `bench_${randomBytes(4).toString('hex')}`;
-const dbUrl = new URL(baseConfig.DATABASE_URL);
-dbUrl.pathname = `/${dbName}`;
-const prefix = `bench-${randomBytes(4).toString('hex')}`;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-const fmt = (n: number) => n.toFixed(1);
-
-async function adminQuery(sql: string): Promise<void> {
-  const c = new Client({ connectionString: adminUrl.toString() });
-  await c.connect();
-  await c.query(sql);
-  await c.end();
-}
-
-async function dropPrefix(p: string): Promise<void> {
-  const redis = new Redis(baseConfig.REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-}
-
-/** Questions people ask (from the development set), cycled. */
-function questions(): string[] {
-  const file = path.resolve(__dirname, '../test/fixtures/dev-set.jsonl');
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => (JSON.parse(l) as { text: string }).text);
-}
+let store: BenchStore;
 
 async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number; fixedRate: number }> {
   const delivered = new Map<string, number>();
@@ -90,8 +45,8 @@ async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number
     },
   };
   const config = loadConfig(process.env, {
-    DATABASE_URL: dbUrl.toString(),
-    REDIS_PREFIX: prefix,
+    DATABASE_URL: store.dbUrl,
+    REDIS_PREFIX: store.prefix,
     PORT: 0,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
@@ -103,7 +58,7 @@ async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number
   const service: Service = await buildService(config, 'all', { logger: pino({ level: 'silent' }), senders: [sender], defaultMetrics: false });
   const base = await service.listen();
   const people = Array.from({ length: PEOPLE }, () => randomBytes(12).toString('hex'));
-  const qs = questions();
+  const qs = benchQuestions();
 
   // Per person: the reply count seen so far, to know when a message was answered.
   const repliesOf = () => {
@@ -200,66 +155,14 @@ async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number
   return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), fixedRate };
 }
 
-async function benchBareLoop(): Promise<{ rate: number; p50: number; p99: number }> {
-  const pool = new Pool({ connectionString: dbUrl.toString(), max: 24 });
-  pool.on('error', () => undefined);
-  await pool.query('create table if not exists bench_bare (id bigserial primary key, person text, body text, created_at timestamptz default now())');
-  const connection = new Redis(baseConfig.REDIS_URL, { maxRetriesPerRequest: null });
-  const barePrefix = `${prefix}-bare`;
-  const queue = new Queue('bare', { connection, prefix: barePrefix });
-  const done = new Map<string, number>();
-  const worker = new Worker(
-    'bare',
-    async (job) => {
-      await pool.query('insert into bench_bare (person, body) values ($1, $2)', [job.data.person, job.data.body]);
-      done.set(job.id!, performance.now());
-    },
-    { connection: new Redis(baseConfig.REDIS_URL, { maxRetriesPerRequest: null }), prefix: barePrefix, concurrency: 32 },
-  );
-  const qs = questions();
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < MESSAGES) {
-        const i = next++;
-        await queue.add('j', { person: `p${i % PEOPLE}`, body: qs[i % qs.length] }, { jobId: `j${i}`, removeOnComplete: true });
-      }
-    }),
-  );
-  while (done.size < MESSAGES) await new Promise((r) => setTimeout(r, 5));
-  const rate = MESSAGES / ((performance.now() - t0) / 1000);
-
-  const latencies: number[] = [];
-  const total = RATE * SECONDS;
-  const start = performance.now();
-  const sent = new Map<string, number>();
-  for (let i = 0; i < total; i++) {
-    const delay = start + (i * 1000) / RATE - performance.now();
-    if (delay > 1) await new Promise((r) => setTimeout(r, delay));
-    const id = `r${i}`;
-    sent.set(id, performance.now());
-    await queue.add('j', { person: `p${i % PEOPLE}`, body: qs[i % qs.length] }, { jobId: id, removeOnComplete: true });
-  }
-  while ([...sent.keys()].some((id) => !done.has(id))) await new Promise((r) => setTimeout(r, 5));
-  for (const [id, t] of sent) latencies.push(done.get(id)! - t);
-  latencies.sort((a, b) => a - b);
-  await worker.close();
-  await queue.close();
-  connection.disconnect();
-  await pool.end();
-  await dropPrefix(barePrefix);
-  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
 async function main(): Promise<void> {
-  await adminQuery(`create database "${dbName}"`);
+  store = await createBenchStore(baseConfig.DATABASE_URL, baseConfig.REDIS_URL);
   try {
     console.log(`bench: ${MESSAGES} messages at full load (${PEOPLE} people, ${CONCURRENCY} concurrent senders), then ${RATE}/s for ${SECONDS} s`);
     const pipeline = await benchPipeline();
     console.log(`pipeline   full load: ${fmt(pipeline.rate)} messages/s`);
     console.log(`pipeline   at ${RATE}/s (achieved ${fmt(pipeline.fixedRate)}/s): p50 ${fmt(pipeline.p50)} ms, p99 ${fmt(pipeline.p99)} ms (receipt → reply handed to channel)`);
-    const bare = await benchBareLoop();
+    const bare = await benchBareLoop(store, { messages: MESSAGES, rate: RATE, seconds: SECONDS, people: PEOPLE, concurrency: CONCURRENCY });
     console.log(`bare loop  full load: ${fmt(bare.rate)} jobs/s (BullMQ job + one PostgreSQL insert)`);
     console.log(`bare loop  at ${RATE}/s: p50 ${fmt(bare.p50)} ms, p99 ${fmt(bare.p99)} ms`);
     console.log(`ratio pipeline / bare loop (full load): ${(pipeline.rate / bare.rate).toFixed(2)}`);
@@ -267,8 +170,7 @@ async function main(): Promise<void> {
     console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`, (err as { cause?: unknown }).cause ?? '');
     process.exitCode = 1;
   } finally {
-    await adminQuery(`drop database if exists "${dbName}" with (force)`);
-    await dropPrefix(prefix);
+    await store.drop();
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run kb:eval -- FILE [--dir knowledge-base] [--verbose] [--json]`
+ * `npm run kb:eval -- FILE [--dir knowledge-base] [--verbose] [--json] [--no-cache]`
  *
  * Reads labelled JSON lines (`{"id","text","lang"?,"expected": [slugs] | null,"style"?}`) and
  * prints in-scope accuracy overall, per language and per style, abstention on out-of-scope
@@ -8,7 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { classifierTopics, TopicClassifier } from '../services/knowledge/classifier';
+import { classifierFromSnapshot } from '../services/knowledge/classifier';
+import { classifierCacheKey, readCachedClassifier, writeCachedClassifier } from '../services/knowledge/classifier-cache';
 import { evaluate, formatReport, parseJsonLines, type LabelledLine } from '../services/knowledge/evaluate';
 import { readKnowledgeFiles } from '../services/knowledge/load-files';
 
@@ -33,7 +34,13 @@ function main(): void {
     process.exit(1);
   }
   const { snapshot } = readKnowledgeFiles(dir);
-  const classifier = new TopicClassifier(classifierTopics(snapshot.topics), snapshot.glossary);
+  // Same cache as kb:predict: evaluating first makes the next kb:predict start fast.
+  const key = args.includes('--no-cache') ? '' : classifierCacheKey(dir);
+  let classifier = key ? readCachedClassifier(key) : null;
+  if (!classifier) {
+    classifier = classifierFromSnapshot(snapshot);
+    if (key) writeCachedClassifier(key, classifier);
+  }
   const known = new Set(snapshot.topics.map((t) => t.slug));
   const missing = new Set<string>();
   for (const l of lines) for (const s of l.expected ?? []) if (!known.has(s)) missing.add(s);

@@ -4,11 +4,14 @@
  * Reads JSON lines `{"id", "text", "lang"?}` on stdin and writes one JSON line per input, in
  * order: `{"id", "topic": slug | null, "score": 0..1, "lang": detected}`. `lang` in the input
  * is the bot's language, a hint only. Reads the knowledge base straight from the files; needs
- * neither PostgreSQL nor Redis. Imports are kept light so start-up stays fast.
+ * neither PostgreSQL nor Redis. Imports are kept light so start-up stays fast, and the built
+ * index is cached in the temporary directory for the next run over unchanged files
+ * (`--no-cache` to bypass; `--timing` prints the phases on stderr).
  */
 import path from 'node:path';
 import { isLocale } from '../bots/engine/types';
-import { classifierTopics, TopicClassifier } from '../services/knowledge/classifier';
+import { classifierFromSnapshot } from '../services/knowledge/classifier';
+import { classifierCacheKey, readCachedClassifier, writeCachedClassifier } from '../services/knowledge/classifier-cache';
 import { readKnowledgeFiles } from '../services/knowledge/load-files';
 import { formatProblem } from '../services/knowledge/problems';
 
@@ -18,14 +21,23 @@ function argValue(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const timing = process.argv.includes('--timing');
+  const t0 = performance.now();
   const dir = path.resolve(argValue('--dir') ?? path.join(__dirname, '..', 'knowledge-base'));
-  const { snapshot, problems } = readKnowledgeFiles(dir);
-  for (const p of problems) if (p.level === 'error') process.stderr.write(`kb:predict: ${formatProblem(p, dir)}\n`);
-  if (snapshot.topics.length === 0) {
-    process.stderr.write(`kb:predict: no topics found in ${dir}/topics\n`);
-    process.exit(1);
+  const useCache = !process.argv.includes('--no-cache');
+  const key = useCache ? classifierCacheKey(dir) : '';
+  let classifier = useCache ? readCachedClassifier(key) : null;
+  const cached = classifier !== null;
+  if (!classifier) {
+    const { snapshot, problems } = readKnowledgeFiles(dir);
+    for (const p of problems) if (p.level === 'error') process.stderr.write(`kb:predict: ${formatProblem(p, dir)}\n`);
+    if (snapshot.topics.length === 0) {
+      process.stderr.write(`kb:predict: no topics found in ${dir}/topics\n`);
+      process.exit(1);
+    }
+    classifier = classifierFromSnapshot(snapshot);
   }
-  const classifier = new TopicClassifier(classifierTopics(snapshot.topics), snapshot.glossary);
+  const t2 = performance.now();
 
   let buffer = '';
   let lineNo = 0;
@@ -57,6 +69,13 @@ async function main(): Promise<void> {
   }
   if (buffer) handle(buffer);
   if (out.length) process.stdout.write(out.join('\n') + '\n');
+  const t3 = performance.now();
+  if (useCache && !cached) writeCachedClassifier(key, classifier);
+  if (timing) {
+    process.stderr.write(
+      `kb:predict: process start ${t0.toFixed(0)} ms, ${cached ? 'cached index' : 'read + index'} ${(t2 - t0).toFixed(0)} ms, ${lineNo} lines ${(t3 - t2).toFixed(0)} ms\n`,
+    );
+  }
 }
 
 main().catch((err: unknown) => {

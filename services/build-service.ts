@@ -201,6 +201,7 @@ export async function buildService(config: Config, role: Role, overrides: Servic
       logger,
       metrics,
       isShuttingDown: () => shuttingDown,
+      trustProxy: config.TRUST_PROXY,
       readiness: [
         { name: 'postgres', check: async () => void (await pool.query('select 1')) },
         { name: 'redis', check: async () => void (await redis.ping()) },
@@ -265,6 +266,7 @@ export async function buildService(config: Config, role: Role, overrides: Servic
         logger,
         metrics,
         isShuttingDown: () => shuttingDown,
+      trustProxy: config.TRUST_PROXY,
         readiness: [
           { name: 'postgres', check: async () => void (await pool.query('select 1')) },
           { name: 'redis', check: async () => void (await redis.ping()) },

@@ -45,6 +45,8 @@ export const configSchema = z.object({
   KB_DIR: z.string().min(1).default('knowledge-base'),
   /** Origins allowed to embed the web chat widget (comma-separated, '*' for any). */
   WEBCHAT_ALLOWED_ORIGINS: z.string().default('*'),
+  /** Set true only behind a reverse proxy that sets X-Forwarded-For (rate limits key on the client IP). */
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('false').transform((v) => v === 'true' || v === '1' || v === 'yes'),
   /** Counsellors' office hours in HANDOFF_TIMEZONE, e.g. "Mon-Fri 09:00-17:00; Sat 10:00-13:00" (empty: never on duty). */
   HANDOFF_OFFICE_HOURS: z.string().default('Mon-Fri 09:00-17:00'),
   /** Public holidays (closed all day), ISO dates separated by commas. */

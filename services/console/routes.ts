@@ -15,7 +15,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import cookie from '@fastify/cookie';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -43,6 +42,7 @@ import {
   type TicketChange,
 } from '../handoff/tickets';
 import { cannedRepliesFor, type CannedReplies } from './canned-replies';
+import { parseCookieHeader, serializeCookie } from './cookies';
 import { createLoginLimiter } from './login-limiter';
 import { verifyAgainstDummy, verifyPassword } from './passwords';
 import { createSession, deleteSession, loadSession, sessionCookieName, tokensMatch, type ActiveSession } from './sessions';
@@ -116,12 +116,12 @@ export async function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleR
   const files = loadStatic();
   const limiter = createLoginLimiter(deps.redis, deps.prefix, deps.loginMaxAttempts, deps.loginWindowMs);
   const cookieName = sessionCookieName(deps.secureCookies);
+  const cookieOptions = { path: '/', httpOnly: true, secure: deps.secureCookies, sameSite: 'Strict' as const };
+  const sessionToken = (req: FastifyRequest) => parseCookieHeader(req.headers.cookie)[cookieName];
   const open = new Set<FastifyReply['raw']>();
 
   await app.register(
     async (scope) => {
-      if (!scope.hasDecorator('parseCookie')) await scope.register(cookie);
-
       scope.addHook('onSend', async (_req, reply, payload) => {
         reply.header('x-content-type-options', 'nosniff');
         reply.header('x-frame-options', 'DENY');
@@ -145,7 +145,7 @@ export async function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleR
             return null;
           }
         }
-        const session = await loadSession(deps.db, req.cookies[cookieName]);
+        const session = await loadSession(deps.db, sessionToken(req));
         if (!session) {
           await reply.code(401).send({ error: 'not_logged_in' });
           return null;
@@ -177,21 +177,15 @@ export async function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleR
         if (!row || !ok) return reply.code(401).send({ error: 'invalid_login', message: 'E-mail address or password is wrong.' });
         await limiter.reset(`email:${email}`);
         const session = await createSession(deps.db, row.id, deps.sessionTtlMs);
-        reply.setCookie(cookieName, session.token, {
-          path: '/',
-          httpOnly: true,
-          secure: deps.secureCookies,
-          sameSite: 'strict',
-          expires: session.expiresAt,
-        });
+        reply.header('set-cookie', serializeCookie(cookieName, session.token, { ...cookieOptions, expires: session.expiresAt }));
         return { user: publicUser(toStaffUser(row)), csrfToken: session.csrfToken };
       });
 
       scope.post('/api/logout', async (req, reply) => {
         const session = await authenticate(req, reply, ANY_ROLE);
         if (!session) return reply;
-        await deleteSession(deps.db, req.cookies[cookieName]);
-        reply.clearCookie(cookieName, { path: '/', httpOnly: true, secure: deps.secureCookies, sameSite: 'strict' });
+        await deleteSession(deps.db, sessionToken(req));
+        reply.header('set-cookie', serializeCookie(cookieName, '', { ...cookieOptions, expires: new Date(0) }));
         return { ok: true };
       });
 

@@ -40,6 +40,14 @@ return 0
 `;
 
 /**
+ * The bot-wide bucket lets a third of a second's messages go at once: sustained at most
+ * `botPerSecond`, and no second with more than about 4/3 of it (30/s → at most 40 in any second).
+ */
+export function botBurst(botPerSecond: number): number {
+  return Math.max(1, Math.floor(botPerSecond / 3));
+}
+
+/**
  * @example
  * const limiter = createRedisRateLimiter(redis, 'eastside');
  * await limiter.reserve('telegram-ru', '42', 1, { chatPerSecond: 1, chatBurst: 5, botPerSecond: 30 }) // 0: send now
@@ -55,8 +63,7 @@ export function createRedisRateLimiter(redis: Redis, prefix: string): TelegramRa
         1000 / limits.chatPerSecond,
         limits.chatBurst,
         1000 / limits.botPerSecond,
-        // The bot-wide bucket tolerates one second's worth of messages at once.
-        Math.max(1, Math.floor(limits.botPerSecond)),
+        botBurst(limits.botPerSecond),
         Math.max(1, count),
       );
       return Number(result);

@@ -59,7 +59,7 @@ describe('office hours: open or closed, in Berlin time', () => {
     ['Christmas Eve, a Thursday, at 10:00 (holiday)', '2026-12-24T09:00:00Z', false],
     ['Wednesday 16:30 CEST in summer', '2026-07-01T14:30:00Z', true],
     ['Wednesday 17:30 CEST in summer (15:30 UTC)', '2026-07-01T15:30:00Z', false],
-  ])('%s → open: %s', (_label, iso, open) => {
+  ])('%s (%s) → open: %s', (_label, iso, open) => {
     expect(isOpen(weekdays, at(iso))).toBe(open);
   });
 

@@ -232,6 +232,11 @@ export function officeDeadline(hours: OfficeHours, now: Date, ms: number): Date 
   return new Date(cursor.getTime() + remaining);
 }
 
+/** British English for 'en': day before month, 24-hour clock, as people in Germany read it. */
+function intlLocale(locale: string): string {
+  return locale === 'en' ? 'en-GB' : locale;
+}
+
 /** Days in the order people read a week: Monday first, Sunday last. */
 const WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0];
 
@@ -244,7 +249,7 @@ function hhmm(minutes: number): string {
  * empty when there are no office hours.
  */
 export function describeOfficeHours(hours: OfficeHours, locale: string): string {
-  const dayName = new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' });
+  const dayName = new Intl.DateTimeFormat(intlLocale(locale), { weekday: 'short', timeZone: 'UTC' });
   // 2023-01-01 was a Sunday: day d is 2023-01-(1 + d).
   const name = (d: number) => dayName.format(new Date(Date.UTC(2023, 0, 1 + d)));
   return hours.rules
@@ -261,5 +266,7 @@ export function describeOfficeHours(hours: OfficeHours, locale: string): string 
 
 /** A moment in a person's language and the schedule's zone, e.g. "Monday, 28 December, 09:00". */
 export function formatMoment(instant: Date, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(instant);
+  return new Intl.DateTimeFormat(intlLocale(locale), { timeZone, weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    instant,
+  );
 }

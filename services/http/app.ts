@@ -17,6 +17,8 @@ export interface AppOptions {
   readiness: ReadinessCheck[];
   /** Requests are refused with 503 once shutdown has begun. */
   isShuttingDown?: () => boolean;
+  /** Trust X-Forwarded-For from a reverse proxy (only behind one: otherwise clients could spoof their IP). */
+  trustProxy?: boolean;
   bodyLimit?: number;
 }
 
@@ -24,7 +26,7 @@ export function buildHttpApp(opts: AppOptions): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger as unknown as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? false,
     // Query strings may carry session ids: log the route, not the full URL.
     requestIdHeader: 'x-request-id',
   });

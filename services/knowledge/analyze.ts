@@ -20,14 +20,26 @@ import type { Locale } from '../../bots/engine/types';
 import { RU_TRANSLIT_STOPWORDS, STOPWORDS } from './stopwords';
 
 type Stemmer = { stem(word: string): string };
-const STEMMERS: Partial<Record<'ru' | 'de' | 'es' | 'en', Stemmer>> = {};
-function stemmer(lang: 'ru' | 'de' | 'es' | 'en'): Stemmer {
+type StemLangKey = 'ru' | 'de' | 'es' | 'en';
+const STEMMERS: Partial<Record<StemLangKey, Stemmer>> = {};
+/** Memo of stems per language: the Snowball port takes tens of microseconds per word. Bounded. */
+const STEM_MEMO: Record<StemLangKey, Map<string, string>> = { ru: new Map(), de: new Map(), es: new Map(), en: new Map() };
+const STEM_MEMO_MAX = 200_000;
+
+/** Snowball stem of a word in a language (memoised). */
+export function stem(lang: StemLangKey, word: string): string {
+  const memo = STEM_MEMO[lang];
+  let out = memo.get(word);
+  if (out !== undefined) return out;
   let s = STEMMERS[lang];
   if (!s) {
     s = newStemmer({ ru: 'russian', de: 'german', es: 'spanish', en: 'english' }[lang]) as Stemmer;
     STEMMERS[lang] = s;
   }
-  return s;
+  out = s.stem(word);
+  if (memo.size >= STEM_MEMO_MAX) memo.clear();
+  memo.set(word, out);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,16 +196,15 @@ export type StemLang = 'ru' | 'de' | 'es' | 'en';
 /** Stems of a Latin word in a language, from its accented and its folded form. */
 export function latinStems(word: string, lang: 'de' | 'es' | 'en'): string[] {
   const folded = foldAccents(word);
-  const s = stemmer(lang);
-  const a = foldAccents(s.stem(folded));
+  const a = foldAccents(stem(lang, folded));
   if (folded === word) return [a];
-  const b = foldAccents(s.stem(word));
+  const b = foldAccents(stem(lang, word));
   return a === b ? [a] : [a, b];
 }
 
 /** The Russian term of a Cyrillic word: Snowball stem in the Latin skeleton. */
 export function russianTerm(cyrillicWord: string): string {
-  return cyrillicSkeleton(stemmer('ru').stem(cyrillicWord));
+  return cyrillicSkeleton(stem('ru', cyrillicWord));
 }
 
 /** Russian terms of a word typed in Latin letters. */
@@ -258,6 +269,9 @@ function computeWordTerms(word: string, lang: Locale, also: Locale[]): string[] 
   if (isNumeric(word)) return [word];
   if (isCyrillic(word)) {
     set.add(russianTerm(word));
+    // In messages: German terms written in Cyrillic ("киндергельд", "аусбильдунг") meet the
+    // German term through the Latin skeleton.
+    if (also.includes('de') && word.length >= 6) for (const s of latinStems(cyrillicSkeleton(word), 'de')) set.add(s);
     return [...set];
   }
   const folded = foldAccents(word);

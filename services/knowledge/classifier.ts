@@ -13,12 +13,10 @@ import type { Classification, TopicCandidate } from '../../bots/engine/ports';
 import { analyze, analyzePieces, foldedWords, isCyrillic, latinStems, normalizeText, tokenize, type Token } from './analyze';
 import { buildLanguageLexicon, detectLanguage, type LanguageLexicon } from './detect-language';
 import { conceptTerm, GlossaryMatcher } from './glossary-matcher';
-import { DEFAULT_INDEX_OPTIONS, RetrievalIndex, type IndexField, type IndexOptions } from './retrieval-index';
+import { DEFAULT_INDEX_OPTIONS, RetrievalIndex, type IndexField, type IndexOptions, type RetrievalIndexState } from './retrieval-index';
 import { scopeSignals, type ScopeSignals } from './scope';
-import type { GlossaryEntry, RegionDef, TopicDoc } from './snapshot';
+import type { GlossaryEntry, TopicDoc } from './snapshot';
 
-/** Places named in messages besides the regions' own aliases (Germany, big cities elsewhere). */
-const EXTRA_PLACES = ['Deutschland', 'Germany', 'Alemania', 'Германия', 'Đức', 'Germanii', 'Berlin', 'München', 'Hamburg', 'Leipzig', 'Dresden', 'Greifswald', 'Stralsund', 'Wismar', 'Neubrandenburg', 'Dessau', 'Wittenberg', 'Stendal', 'Halle', 'Magdeburg', 'Rostock', 'Schwerin'];
 
 export interface ClassifierOptions {
   /** Minimum confidence for a topic to be returned (default 0.5). */
@@ -30,8 +28,6 @@ export interface ClassifierOptions {
   phrases: boolean;
   /** Which answer texts are indexed (at low weight): none, the core answer, or also "more" and regional parts. */
   answers: 'none' | 'core' | 'all';
-  /** Query weight of a region or city name (they tell where, not what). */
-  placeWeight: number;
   /**
    * Weights of the confidence (a logistic function): bias, coverage of the message by the topic,
    * log(1 + BM25 score), log(1 + matched information), margin over the runner-up, and the
@@ -45,9 +41,8 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   candidateThreshold: 0.2,
   index: DEFAULT_INDEX_OPTIONS,
   phrases: true,
-  answers: 'none',
-  placeWeight: 1,
-  confidence: { bias: -6, coverage: 2, logScore: 2.5, logMatched: 0, margin: 0.5, outOfScope: 5 },
+  answers: 'core',
+  confidence: { bias: -6, coverage: 1, logScore: 2.5, logMatched: 0, margin: 0, outOfScope: 5 },
 };
 
 /** What went into a decision, for evaluation and tuning. */
@@ -78,31 +73,57 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 /** Size of the knowledge base the confidence weights were calibrated on. */
 const CALIBRATION_TOPICS = 77;
 
+/** A built classifier as plain data (what the command-line cache stores). */
+export interface ClassifierState {
+  options: ClassifierOptions;
+  slugs: string[];
+  glossary: GlossaryEntry[];
+  lexicon: [string, Locale[]][];
+  scoreScale: number;
+  index: RetrievalIndexState;
+}
+
 export class TopicClassifier {
   private readonly index: RetrievalIndex;
   private readonly slugs: string[];
+  private readonly glossaryEntries: GlossaryEntry[];
   private readonly glossary: GlossaryMatcher;
   private readonly lexicon: LanguageLexicon;
   readonly options: ClassifierOptions;
-
-  private readonly placeTerms = new Set<string>();
   /**
    * Scores grow with the number of topics (rarer words weigh more). The confidence was
    * calibrated on a knowledge base of about 77 topics; scores of other sizes are rescaled to it.
    */
   private readonly scoreScale: number;
 
-  constructor(topics: ClassifierTopic[], glossary: GlossaryEntry[] = [], options: Partial<ClassifierOptions> = {}, regions: RegionDef[] = []) {
+  /** Indexes the topics (question variants and titles in every language, glossary concepts). */
+  constructor(topics: ClassifierTopic[], glossary?: GlossaryEntry[], options?: Partial<ClassifierOptions>);
+  /** Restores a classifier from {@link TopicClassifier.state}. */
+  constructor(state: ClassifierState);
+  constructor(topicsOrState: ClassifierTopic[] | ClassifierState, glossary: GlossaryEntry[] = [], options: Partial<ClassifierOptions> = {}) {
+    if (!Array.isArray(topicsOrState)) {
+      const st = topicsOrState;
+      this.options = st.options;
+      this.slugs = st.slugs;
+      this.glossaryEntries = st.glossary;
+      this.glossary = new GlossaryMatcher(st.glossary);
+      this.lexicon = new Map(st.lexicon);
+      this.scoreScale = st.scoreScale;
+      this.index = RetrievalIndex.fromState(st.index);
+      return;
+    }
+    const topics = topicsOrState;
     this.options = { ...DEFAULT_CLASSIFIER_OPTIONS, ...options };
     this.slugs = topics.map((t) => t.slug);
+    this.glossaryEntries = glossary;
     this.glossary = new GlossaryMatcher(glossary);
     const fields: IndexField[] = [];
     const lexiconWords: Partial<Record<Locale, string[][]>> = {};
+    const phrases = this.options.phrases;
     topics.forEach((topic, i) => {
       for (const lang of LOCALES) {
         const c = topic.content?.[lang];
         if (!c) continue;
-        const phrases = this.options.phrases;
         const add = (field: IndexField['field'], text: string | undefined) => {
           if (!text || typeof text !== 'string') return;
           const pieces = tokenize(normalizeText(text));
@@ -132,18 +153,24 @@ export class TopicClassifier {
         if (i !== undefined) fields.push({ topic: i, field: 'question', terms: [conceptTerm(entry)] });
       }
     }
-    this.index = new RetrievalIndex(topics.length, fields, this.options.index);
+    // keep fields grouped by topic for the index builder
+    fields.sort((a, b) => a.topic - b.topic);
+    this.index = RetrievalIndex.build(topics.length, fields, this.options.index);
     const rareIdf = (n: number) => Math.log(1 + (n - 1 + 0.5) / 1.5);
     this.scoreScale = rareIdf(CALIBRATION_TOPICS) / rareIdf(Math.max(2, topics.length));
     this.lexicon = buildLanguageLexicon(lexiconWords);
-    // Names of the regions and their cities: they say where, not what.
-    for (const r of this.options.placeWeight === 1 ? [] : regions) {
-      const names = [...Object.values(r.names ?? {}), ...(r.aliases ?? []), ...EXTRA_PLACES];
-      for (const name of names) {
-        if (typeof name !== 'string') continue;
-        for (const lang of LOCALES) for (const tok of analyze(name, lang, { alsoLangs: ['de', 'en', 'es'] })) for (const t of tok.terms) this.placeTerms.add(t);
-      }
-    }
+  }
+
+  /** The built classifier as plain data (typed arrays shared, not copied). */
+  state(): ClassifierState {
+    return {
+      options: this.options,
+      slugs: this.slugs,
+      glossary: this.glossaryEntries,
+      lexicon: [...this.lexicon],
+      scoreScale: this.scoreScale,
+      index: this.index.state(),
+    };
   }
 
   /** Number of distinct index terms (for diagnostics). */
@@ -153,12 +180,13 @@ export class TopicClassifier {
 
   /** Analyses a message as a query: detected language first, other Latin stemmers as alternatives. */
   private queryTokens(text: string, lang: Locale, scores: Record<Locale, number>): { tokens: Token[]; germanTerm: boolean } {
-    const also: Locale[] = ['de', 'es', 'en'];
-    if (lang !== 'ru' && scores.ru > 0 && !isCyrillic(text)) also.push('ru');
+    // German terms occur in every language; the runner-up language covers a doubtful detection.
+    const also: Locale[] = ['de'];
+    let second: Locale | null = null;
+    for (const l of LOCALES) if (l !== lang && l !== 'vi' && scores[l] > 0 && (second === null || scores[l] > scores[second])) second = l;
+    if (second && (second !== 'ru' || !isCyrillic(text))) also.push(second);
+    if (lang === 'vi' || lang === 'ru') also.push('en');
     const tokens = analyze(text, lang, { alsoLangs: also.filter((l) => l !== lang), bigrams: this.options.phrases || lang === 'vi' });
-    if (this.placeTerms.size > 0) {
-      for (const t of tokens) if (t.kind === 'word' && t.terms.some((x) => this.placeTerms.has(x))) t.weight = this.options.placeWeight;
-    }
     const concepts = this.glossary.matchWords(foldedWords(tokenize(normalizeText(text))));
     for (const m of concepts) tokens.push({ surface: m.concept, terms: [m.concept], weight: 1, kind: 'concept', optional: true });
     return { tokens, germanTerm: concepts.some((c) => c.germanForm) };
@@ -232,8 +260,8 @@ export function classifierTopics(topics: TopicDoc[]): ClassifierTopic[] {
 
 /** A classifier over a snapshot's topics, glossary and regions. */
 export function classifierFromSnapshot(
-  snapshot: { topics: TopicDoc[]; glossary: GlossaryEntry[]; regions: RegionDef[] },
+  snapshot: { topics: TopicDoc[]; glossary: GlossaryEntry[] },
   options: Partial<ClassifierOptions> = {},
 ): TopicClassifier {
-  return new TopicClassifier(classifierTopics(snapshot.topics), snapshot.glossary ?? [], options, snapshot.regions ?? []);
+  return new TopicClassifier(classifierTopics(snapshot.topics), snapshot.glossary ?? [], options);
 }

@@ -79,18 +79,21 @@ export function detectLanguage(text: string, opts: DetectOptions = {}): Detectio
 
   if (opts.hint) scores[opts.hint] += 0.5;
 
-  let best: Locale = opts.hint ?? 'en';
-  let bestScore = -Infinity;
+  // Ties go to the hint, then to English (the lingua franca of short keyword messages).
+  const fallback: Locale = opts.hint ?? 'en';
+  let best: Locale = fallback;
+  let bestScore = Math.max(0, scores[fallback]);
   let total = 0;
   for (const l of LOCALES) {
     const s = Math.max(0, scores[l]);
     total += s;
-    if (s > bestScore || (s === bestScore && l === opts.hint)) {
+    if (s > bestScore || (s === bestScore && l === fallback)) {
       best = l;
       bestScore = s;
     }
   }
   if (bestScore <= 0.5 && opts.hint) best = opts.hint;
+  else if (bestScore <= 0) best = fallback;
   return { lang: best, confidence: total > 0 ? Math.max(0, bestScore) / total : 0, scores };
 }
 

@@ -56,7 +56,7 @@ export function createKnowledgeBase(snapshot: KnowledgeSnapshot, opts: Knowledge
   snapshot.requiredTopics.forEach((t, i) => order.set(t.slug, i));
   const sorted = [...topics].sort((a, b) => (order.get(a.slug) ?? 1e6) - (order.get(b.slug) ?? 1e6) || a.slug.localeCompare(b.slug));
 
-  const classifier = new TopicClassifier(classifierTopics(topics), snapshot.glossary, opts.classifier, snapshot.regions);
+  const classifier = new TopicClassifier(classifierTopics(topics), snapshot.glossary, opts.classifier);
 
   const titleOf = (t: TopicDoc, locale: Locale): string => t.content[locale]?.title ?? t.content.en?.title ?? t.content.de?.title ?? t.slug;
 

@@ -24,7 +24,7 @@ export interface IndexOptions {
 }
 
 export const DEFAULT_INDEX_OPTIONS: IndexOptions = {
-  k1: 1.2,
+  k1: 2,
   b: 0.3,
   fieldWeight: { question: 1, title: 1.5, answer: 0.25 },
 };
@@ -70,10 +70,11 @@ export function osaDistance(a: string, b: string, max: number): number {
   return prev[lb];
 }
 
+/** The part of a term that typo matching may use, or null (concepts, numbers, short words, phrases). */
 function fuzzyCore(term: string): string | null {
   if (term.startsWith('g:')) return null;
   if (term.startsWith('v:')) return term.includes('_') && term.length >= 8 ? term : null;
-  if (/\d/.test(term)) return null;
+  if (term.includes('_') || /\d/.test(term)) return null;
   return term.length >= 5 ? term : null;
 }
 
@@ -88,14 +89,30 @@ function deletionHash(s: string, skip: number): number {
   return h >>> 0;
 }
 
+/** Everything an index consists of, as plain arrays: what the on-disk cache stores. */
+export interface RetrievalIndexState {
+  topicCount: number;
+  terms: string[];
+  idf: Float64Array;
+  /** Postings of term i: entries postStart[i] .. postStart[i + 1] - 1 of postTopic / postWeight. */
+  postStart: Int32Array;
+  postTopic: Int32Array;
+  postWeight: Float64Array;
+  delHead: Int32Array;
+  delNext: Int32Array;
+  delKey: Uint32Array;
+  delTerm: Int32Array;
+  unknownMass: number;
+}
+
 export class RetrievalIndex {
   readonly topicCount: number;
   readonly vocabulary = new Map<string, number>();
   readonly terms: string[];
   readonly idf: Float64Array;
-  /** For each term: topics containing it and the BM25 weight of the term in each. */
-  private readonly postTopics: Int32Array[];
-  private readonly postWeights: Float64Array[];
+  private readonly postStart: Int32Array;
+  private readonly postTopic: Int32Array;
+  private readonly postWeight: Float64Array;
   /** Symmetric-deletion index for typo tolerance: hash of a term with ≤1 letter deleted → term ids (chained). */
   private readonly delHead: Int32Array;
   private readonly delNext: Int32Array;
@@ -111,9 +128,54 @@ export class RetrievalIndex {
   private readonly covered: Float64Array;
   private readonly touched: Int32Array;
 
-  /** `fields` must be grouped by topic (all fields of a topic together). */
-  constructor(topicCount: number, fields: IndexField[], readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS) {
-    this.topicCount = topicCount;
+  private constructor(state: RetrievalIndexState) {
+    this.topicCount = state.topicCount;
+    this.terms = state.terms;
+    for (let i = 0; i < state.terms.length; i++) this.vocabulary.set(state.terms[i], i);
+    this.idf = state.idf;
+    this.postStart = state.postStart;
+    this.postTopic = state.postTopic;
+    this.postWeight = state.postWeight;
+    this.delHead = state.delHead;
+    this.delNext = state.delNext;
+    this.delKey = state.delKey;
+    this.delTerm = state.delTerm;
+    this.unknownMass = state.unknownMass;
+    const n = state.topicCount;
+    this.scratch = new Float64Array(n);
+    this.scratchCover = new Float64Array(n);
+    this.seenTopic = new Uint8Array(n);
+    this.local = new Int32Array(n);
+    this.total = new Float64Array(n);
+    this.covered = new Float64Array(n);
+    this.touched = new Int32Array(n);
+  }
+
+  /** An index restored from {@link RetrievalIndex.state}. */
+  static fromState(state: RetrievalIndexState): RetrievalIndex {
+    return new RetrievalIndex(state);
+  }
+
+  /** The arrays of this index (shared, not copied). */
+  state(): RetrievalIndexState {
+    return {
+      topicCount: this.topicCount,
+      terms: this.terms,
+      idf: this.idf,
+      postStart: this.postStart,
+      postTopic: this.postTopic,
+      postWeight: this.postWeight,
+      delHead: this.delHead,
+      delNext: this.delNext,
+      delKey: this.delKey,
+      delTerm: this.delTerm,
+      unknownMass: this.unknownMass,
+    };
+  }
+
+  /** Builds an index. `fields` must be grouped by topic (all fields of a topic together). */
+  static build(topicCount: number, fields: IndexField[], options: IndexOptions = DEFAULT_INDEX_OPTIONS): RetrievalIndex {
+    const vocabulary = new Map<string, number>();
     const termList: string[] = [];
     const postT: number[][] = [];
     const postF: number[][] = [];
@@ -135,10 +197,10 @@ export class RetrievalIndex {
       }
       const w = options.fieldWeight[f.field];
       for (const term of f.terms) {
-        let id = this.vocabulary.get(term);
+        let id = vocabulary.get(term);
         if (id === undefined) {
           id = termList.length;
-          this.vocabulary.set(term, id);
+          vocabulary.set(term, id);
           termList.push(term);
           postT.push([]);
           postF.push([]);
@@ -148,65 +210,73 @@ export class RetrievalIndex {
       }
     }
     if (curTopic >= 0) flush();
-    this.terms = termList;
 
     let avgdl = 0;
     for (let t = 0; t < topicCount; t++) avgdl += dl[t];
     avgdl = avgdl / Math.max(1, topicCount) || 1;
     const { k1, b } = options;
     const n = topicCount;
-    this.idf = new Float64Array(termList.length);
-    this.postTopics = new Array(termList.length);
-    this.postWeights = new Array(termList.length);
+    const nTerms = termList.length;
+    const idfs = new Float64Array(nTerms);
+    const postStart = new Int32Array(nTerms + 1);
+    let total = 0;
+    for (let id = 0; id < nTerms; id++) {
+      postStart[id] = total;
+      total += postT[id].length;
+    }
+    postStart[nTerms] = total;
+    const postTopic = new Int32Array(total);
+    const postWeight = new Float64Array(total);
     let delCount = 0;
-    for (let id = 0; id < termList.length; id++) {
+    for (let id = 0; id < nTerms; id++) {
       const topics = postT[id];
       const freqs = postF[id];
       const df = topics.length;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      this.idf[id] = idf;
-      const pt = new Int32Array(df);
-      const pw = new Float64Array(df);
-      for (let i = 0; i < df; i++) {
+      idfs[id] = idf;
+      let e = postStart[id];
+      for (let i = 0; i < df; i++, e++) {
         const f = freqs[i];
-        pt[i] = topics[i];
-        pw[i] = (idf * (f * (k1 + 1))) / (f + k1 * (1 - b + (b * dl[topics[i]]) / avgdl));
+        postTopic[e] = topics[i];
+        postWeight[e] = (idf * (f * (k1 + 1))) / (f + k1 * (1 - b + (b * dl[topics[i]]) / avgdl));
       }
-      this.postTopics[id] = pt;
-      this.postWeights[id] = pw;
       if (fuzzyCore(termList[id])) delCount += termList[id].length + 1;
     }
 
     let size = 1;
     while (size < delCount * 2) size <<= 1;
-    this.delHead = new Int32Array(size).fill(-1);
-    this.delNext = new Int32Array(delCount);
-    this.delKey = new Uint32Array(delCount);
-    this.delTerm = new Int32Array(delCount);
-    let e = 0;
+    const delHead = new Int32Array(size).fill(-1);
+    const delNext = new Int32Array(delCount);
+    const delKey = new Uint32Array(delCount);
+    const delTerm = new Int32Array(delCount);
     const mask = size - 1;
-    for (let id = 0; id < termList.length; id++) {
+    let e = 0;
+    for (let id = 0; id < nTerms; id++) {
       const term = termList[id];
       if (!fuzzyCore(term)) continue;
       for (let k = -1; k < term.length; k++) {
         const h = deletionHash(term, k);
         const slot = h & mask;
-        this.delKey[e] = h;
-        this.delTerm[e] = id;
-        this.delNext[e] = this.delHead[slot];
-        this.delHead[slot] = e;
+        delKey[e] = h;
+        delTerm[e] = id;
+        delNext[e] = delHead[slot];
+        delHead[slot] = e;
         e++;
       }
     }
-
-    this.unknownMass = Math.log(1 + (n - 1 + 0.5) / 1.5) * 0.5;
-    this.scratch = new Float64Array(topicCount);
-    this.scratchCover = new Float64Array(topicCount);
-    this.seenTopic = new Uint8Array(topicCount);
-    this.local = new Int32Array(topicCount);
-    this.total = new Float64Array(topicCount);
-    this.covered = new Float64Array(topicCount);
-    this.touched = new Int32Array(topicCount);
+    return new RetrievalIndex({
+      topicCount,
+      terms: termList,
+      idf: idfs,
+      postStart,
+      postTopic,
+      postWeight,
+      delHead,
+      delNext,
+      delKey,
+      delTerm,
+      unknownMass: Math.log(1 + (n - 1 + 0.5) / 1.5) * 0.5,
+    });
   }
 
   private addCandidates(h: number, into: Set<number>): void {
@@ -230,7 +300,7 @@ export class RetrievalIndex {
     return out.slice(0, 3);
   }
 
-  /** German-style compound: the longest known tail (head of the compound) or head of a long word. */
+  /** German-style compound: the longest known tail of a long unknown word (the compound's head). */
   private compoundParts(word: string, stem: (w: string) => string[]): { id: number; w: number }[] {
     if (word.length < 9 || /[^a-z]/.test(word)) return [];
     for (let p = 3; p <= word.length - 5; p++) {
@@ -268,27 +338,25 @@ export class RetrievalIndex {
     return out;
   }
 
-  /** Scores every topic that shares a term with the message; best first, at most `limit`. */
+  /** Scores every topic that shares a term with the message; the best `limit`, best first. */
   score(resolved: ResolvedToken[], limit = 5): { topics: ScoredTopic[]; mass: number } {
-    const { scratch, scratchCover, total, covered, touched, seenTopic } = this;
+    const { scratch, scratchCover, total, covered, touched, seenTopic, local, postStart, postTopic, postWeight } = this;
     let nTouched = 0;
     let mass = 0;
-    const local = this.local;
     for (const r of resolved) {
       mass += r.mass;
       if (!r.known) continue;
       let nLocal = 0;
       for (const a of r.alts) {
-        const topics = this.postTopics[a.id];
-        const weights = this.postWeights[a.id];
         const idf = this.idf[a.id] || 1e-9;
-        for (let i = 0; i < topics.length; i++) {
-          const t = topics[i];
-          const v = weights[i] * a.w;
-          if (scratch[t] === 0 && scratchCover[t] === 0) local[nLocal++] = t;
+        const end = postStart[a.id + 1];
+        for (let e = postStart[a.id]; e < end; e++) {
+          const t = postTopic[e];
+          const v = postWeight[e] * a.w;
+          if (scratch[t] === 0) local[nLocal++] = t;
           if (v > scratch[t]) scratch[t] = v;
-          // how fully the word is present: one question variant or title is "fully"
-          const c = Math.min(1, weights[i] / idf) * a.w;
+          // how fully the word is present: one question variant or title counts as fully
+          const c = Math.min(1, postWeight[e] / idf) * a.w;
           if (c > scratchCover[t]) scratchCover[t] = c;
         }
       }
@@ -304,15 +372,25 @@ export class RetrievalIndex {
         }
       }
     }
-    const all: ScoredTopic[] = [];
+    // keep the best `limit` by insertion (limit is small)
+    const best: ScoredTopic[] = [];
     for (let i = 0; i < nTouched; i++) {
       const t = touched[i];
-      all.push({ topic: t, score: total[t], coverage: mass > 0 ? Math.min(1, covered[t] / mass) : 0 });
+      const sc = total[t];
+      if (best.length < limit || sc > best[best.length - 1].score) {
+        const item = { topic: t, score: sc, coverage: mass > 0 ? Math.min(1, covered[t] / mass) : 0 };
+        let j = best.length < limit ? best.length : limit - 1;
+        if (best.length < limit) best.push(item);
+        while (j > 0 && best[j - 1].score < sc) {
+          best[j] = best[j - 1];
+          j--;
+        }
+        best[j] = item;
+      }
       total[t] = 0;
       covered[t] = 0;
       seenTopic[t] = 0;
     }
-    all.sort((a, b) => b.score - a.score);
-    return { topics: all.slice(0, limit), mass };
+    return { topics: best, mass };
   }
 }

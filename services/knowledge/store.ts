@@ -11,7 +11,6 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { kbVersions } from '../db/schema';
 import type { KnowledgeSnapshot } from './snapshot';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDb = NodePgDatabase<any>;
 
 /** Where a version came from. */

@@ -100,11 +100,11 @@ export function validateSnapshot(snapshot: KnowledgeSnapshot, opts: ValidateOpti
       categoryIds.add(c.id);
     }
   });
-  const required = new Map<string, { mode?: string; category?: string }>();
+  const required = new Map<string, { mode?: string; category?: string; regions?: string[] }>();
   snapshot.requiredTopics.forEach((t, i) => {
     problems.push(...schemaProblems(requiredTopicSchema.safeParse(t), 'required-topics.yaml', `topics[${i}]`));
     if (isRecord(t) && typeof t.slug === 'string') {
-      required.set(t.slug, { mode: t.mode, category: t.category });
+      required.set(t.slug, { mode: t.mode, category: t.category, regions: Array.isArray(t.regions) ? t.regions : undefined });
       if (typeof t.category === 'string' && categoryIds.size > 0 && !categoryIds.has(t.category)) {
         err('required-topics.yaml', `topics[${i}].category`, `unknown category "${t.category}" (not in categories.yaml)`);
       }
@@ -176,6 +176,10 @@ export function validateSnapshot(snapshot: KnowledgeSnapshot, opts: ValidateOpti
     if (req?.category && topic.category && req.category !== topic.category) warn(file, 'category', `category "${topic.category}" differs from required-topics.yaml ("${req.category}")`);
 
     const regions = Array.isArray(topic.regions) ? topic.regions : [];
+    const stateList = (l: string[]) => l.filter((r) => r !== 'nationwide').sort().join(',');
+    if (req?.regions && Array.isArray(topic.regions) && stateList(req.regions) !== stateList(regions)) {
+      warn(file, 'regions', `regions [${regions.join(', ')}] differ from required-topics.yaml ([${req.regions.join(', ')}])`);
+    }
     regions.forEach((r, k) => {
       if (r !== 'nationwide' && !regionIds.has(r)) err(file, `regions[${k}]`, `unknown region "${r}" (nationwide or an id from regions.yaml)`);
     });

@@ -3,11 +3,11 @@
  * — Russian and Vietnamese in webhook mode, Spanish in long-polling mode — against a local fake
  * Bot API server that speaks Telegram's HTTP protocol and delivers webhooks with the secret.
  */
-import net from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import type { BotInstance } from '../../bots/instances';
 import { contacts, conversations, feedback, inbox, messages } from '../../services/db/schema';
 import { pollerKeys } from '../../services/telegram/poller';
+import { freePort } from '../helpers/free-port';
 import { deliverUpdate, startFakeTelegram, type FakeMessage, type FakeTelegram } from '../helpers/fake-telegram';
 import { startTestService, waitFor, type TestService } from '../helpers/service';
 
@@ -25,14 +25,6 @@ let t: TestService;
 let base: string;
 let nextChat = 5000;
 const newChat = () => ++nextChat;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   fake = await startFakeTelegram();

@@ -38,6 +38,13 @@ async function transcript(sessionId: string) {
   return rows;
 }
 
+/** Every received message of the session processed and every reply handed to the channel. */
+async function settled(sessionId: string): Promise<boolean> {
+  const rows = await t.service.db.select().from(inbox).where(eq(inbox.externalUserId, sessionId));
+  if (rows.length === 0 || rows.some((r) => r.processedAt === null)) return false;
+  return (await transcript(sessionId)).every((m) => m.direction === 'in' || m.status === 'sent');
+}
+
 describe('web chat through the real pipeline', () => {
   let sse: SseClient | undefined;
   afterEach(() => sse?.close());
@@ -74,7 +81,7 @@ describe('web chat through the real pipeline', () => {
     const sessionId = session();
     await post(sessionId, { command: 'start' });
     await post(sessionId, { choice: 'consent:yes' });
-    await waitFor(async () => (await transcript(sessionId)).filter((m) => m.direction === 'out' && m.status === 'sent').length >= 2 || null);
+    await waitFor(async () => settled(sessionId));
     const before = (await transcript(sessionId)).length;
     const [a, b, c] = await Promise.all([
       post(sessionId, { text: 'Wie viel kostet ein nationales Visum?' }, 'dup-one-1'),

@@ -1,0 +1,156 @@
+/**
+ * What the benchmarks share: options, a database and Redis prefix of their own, percentiles,
+ * the development-set questions, and the reference every pipeline is compared with — a bare
+ * BullMQ job loop doing one PostgreSQL insert per job (`benchBareLoop`), run in the same
+ * process and the same run, so the ratio says what the pipeline costs on this machine.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Client, Pool } from 'pg';
+
+/** `--name N` from the command line, else the default. */
+export function numberOption(args: string[], name: string, def: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const fmt = (n: number) => n.toFixed(1);
+
+/** A database and a Redis prefix of the benchmark's own; `drop()` removes both. */
+export interface BenchStore {
+  dbUrl: string;
+  redisUrl: string;
+  prefix: string;
+  drop(): Promise<void>;
+}
+
+export async function createBenchStore(databaseUrl: string, redisUrl: string): Promise<BenchStore> {
+  const adminUrl = new URL(databaseUrl);
+  adminUrl.pathname = '/postgres';
+  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  const dbUrl = new URL(databaseUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const prefix = `bench-${randomBytes(4).toString('hex')}`;
+  const adminQuery = async (sql: string) => {
+    const c = new Client({ connectionString: adminUrl.toString() });
+    await c.connect();
+    await c.query(sql);
+    await c.end();
+  };
+  await adminQuery(`create database "${dbName}"`);
+  return {
+    dbUrl: dbUrl.toString(),
+    redisUrl,
+    prefix,
+    async drop() {
+      await adminQuery(`drop database if exists "${dbName}" with (force)`);
+      await dropRedisPrefix(redisUrl, prefix);
+    },
+  };
+}
+
+/** Removes every Redis key under `prefix:`. */
+export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+/** Questions people ask (from the development set), cycled. */
+export function benchQuestions(): string[] {
+  const file = path.resolve(__dirname, '../test/fixtures/dev-set.jsonl');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { text: string }).text);
+}
+
+export interface BareLoopOptions {
+  /** Jobs in the full-load phase. */
+  messages: number;
+  /** Jobs per second in the fixed-rate phase, for `seconds`. */
+  rate: number;
+  seconds: number;
+  people: number;
+  /** Concurrent producers in the full-load phase. */
+  concurrency: number;
+}
+
+export interface BareLoopResult {
+  /** Jobs/s at full load. */
+  rate: number;
+  /** Enqueue → done at the fixed rate, ms. */
+  p50: number;
+  p99: number;
+}
+
+/**
+ * The reference loop: BullMQ job → one PostgreSQL insert, worker concurrency 32. Full load
+ * (`messages` jobs from `concurrency` producers), then `rate` jobs/s for `seconds`.
+ */
+export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): Promise<BareLoopResult> {
+  const pool = new Pool({ connectionString: store.dbUrl, max: 24 });
+  pool.on('error', () => undefined);
+  await pool.query('create table if not exists bench_bare (id bigserial primary key, person text, body text, created_at timestamptz default now())');
+  const connection = new Redis(store.redisUrl, { maxRetriesPerRequest: null });
+  const workerConnection = new Redis(store.redisUrl, { maxRetriesPerRequest: null });
+  const barePrefix = `${store.prefix}-bare`;
+  const queue = new Queue('bare', { connection, prefix: barePrefix });
+  const done = new Map<string, number>();
+  const worker = new Worker(
+    'bare',
+    async (job) => {
+      await pool.query('insert into bench_bare (person, body) values ($1, $2)', [job.data.person, job.data.body]);
+      done.set(job.id!, performance.now());
+    },
+    { connection: workerConnection, prefix: barePrefix, concurrency: 32 },
+  );
+  const qs = benchQuestions();
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (next < opts.messages) {
+        const i = next++;
+        await queue.add('j', { person: `p${i % opts.people}`, body: qs[i % qs.length] }, { jobId: `j${i}`, removeOnComplete: true });
+      }
+    }),
+  );
+  while (done.size < opts.messages) await new Promise((r) => setTimeout(r, 5));
+  const rate = opts.messages / ((performance.now() - t0) / 1000);
+
+  const latencies: number[] = [];
+  const total = opts.rate * opts.seconds;
+  const start = performance.now();
+  const sent = new Map<string, number>();
+  for (let i = 0; i < total; i++) {
+    const delay = start + (i * 1000) / opts.rate - performance.now();
+    if (delay > 1) await new Promise((r) => setTimeout(r, delay));
+    const id = `r${i}`;
+    sent.set(id, performance.now());
+    await queue.add('j', { person: `p${i % opts.people}`, body: qs[i % qs.length] }, { jobId: id, removeOnComplete: true });
+  }
+  while ([...sent.keys()].some((id) => !done.has(id))) await new Promise((r) => setTimeout(r, 5));
+  for (const [id, t] of sent) latencies.push(done.get(id)! - t);
+  latencies.sort((a, b) => a - b);
+  await worker.close();
+  await queue.close();
+  connection.disconnect();
+  workerConnection.disconnect();
+  await pool.end();
+  await dropRedisPrefix(store.redisUrl, barePrefix);
+  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
