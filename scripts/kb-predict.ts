@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   let classifier = useCache ? readCachedClassifier(key) : null;
   const cached = classifier !== null;
   if (!classifier) {
-    const { snapshot, problems } = readKnowledgeFiles(dir);
+    const { snapshot, problems } = readKnowledgeFiles(dir, { retrievalOnly: true });
     for (const p of problems) if (p.level === 'error') process.stderr.write(`kb:predict: ${formatProblem(p, dir)}\n`);
     if (snapshot.topics.length === 0) {
       process.stderr.write(`kb:predict: no topics found in ${dir}/topics\n`);

@@ -15,7 +15,7 @@ echo "== kb:validate"; npm run --silent kb:validate || status=1
 
 echo "== jest"
 results=$(mktemp)
-npx jest --ci --json --outputFile="$results" "$@"
+npx jest --ci --json --outputFile="$results" "$@" > /dev/null
 jest_status=$?
 [ $jest_status -eq 0 ] || status=1
 if [ -s "$results" ]; then

@@ -2,11 +2,14 @@
  * Free text → topic: language detection, analysis, retrieval over every topic's question
  * variants, titles and answers in all languages, and a calibrated confidence with abstention.
  *
- * The confidence combines how much of the message the best topic explains (coverage), how
- * strong the match is (BM25) and how clearly it beats the runner-up (margin); out-of-scope
- * signs (chit-chat, other countries, unrelated subjects) lower it. A topic is returned only
- * above {@link ClassifierOptions.threshold}; otherwise up to three candidates may still be
- * offered as "Did you mean…".
+ * The confidence is a logistic function of how strong the best match is (BM25) and how much of
+ * the message the topic explains (coverage); out-of-scope signs (chit-chat, other countries,
+ * unrelated subjects) lower it. A topic is returned only at or above
+ * {@link ClassifierOptions.threshold}; otherwise up to three candidates may still be offered
+ * as "Did you mean…".
+ *
+ * Example: `new TopicClassifier(topics, glossary).classify('kak poluchit golubuyu kartu')`
+ * → `{ lang: 'ru', topic: 'eu-blue-card', score: 0.9, candidates: [...] }`.
  */
 import { LOCALES, type Locale } from '../../bots/engine/types';
 import type { Classification, TopicCandidate } from '../../bots/engine/ports';
@@ -16,7 +19,6 @@ import { conceptTerm, GlossaryMatcher } from './glossary-matcher';
 import { DEFAULT_INDEX_OPTIONS, RetrievalIndex, type IndexField, type IndexOptions, type RetrievalIndexState } from './retrieval-index';
 import { scopeSignals, type ScopeSignals } from './scope';
 import type { GlossaryEntry, TopicDoc } from './snapshot';
-
 
 export interface ClassifierOptions {
   /** Minimum confidence for a topic to be returned (default 0.5). */
@@ -224,12 +226,13 @@ export class TopicClassifier {
       const score = confidenceOf(t, m);
       if (score >= this.options.candidateThreshold && candidates.length < 3) candidates.push({ slug: this.slugs[t.topic], score: round(score) });
     });
-    const score = top ? confidenceOf(top, margin) : 0;
+    candidates.sort((a, b) => b.score - a.score);
+    const score = top ? round(confidenceOf(top, margin)) : 0;
     const topic = top && score >= this.options.threshold ? this.slugs[top.topic] : null;
     return {
       lang,
       topic,
-      score: round(score),
+      score,
       candidates,
       features: {
         bm25: round(bm25),

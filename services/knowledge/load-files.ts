@@ -65,8 +65,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+export interface ReadOptions {
+  /** Read only the topics and the glossary (what retrieval needs); the rest stays empty. */
+  retrievalOnly?: boolean;
+}
+
 /** Reads every file of the tree. Never throws for content problems: they are in `problems`. */
-export function readKnowledgeFiles(dir: string): LoadResult {
+export function readKnowledgeFiles(dir: string, opts: ReadOptions = {}): LoadResult {
   const problems: Problem[] = [];
   if (!existsSync(dir)) {
     problems.push({ level: 'error', file: '', field: '', message: `knowledge-base directory ${dir} does not exist` });
@@ -87,7 +92,7 @@ export function readKnowledgeFiles(dir: string): LoadResult {
 
   const facts: Record<string, FactDef> = {};
   const factFiles: Record<string, string> = {};
-  for (const rel of yamlFiles(dir, 'facts')) {
+  for (const rel of opts.retrievalOnly ? [] : yamlFiles(dir, 'facts')) {
     const doc = readYaml(dir, rel, problems, true);
     if (doc === undefined || doc === null) continue;
     if (!isRecord(doc)) {
@@ -114,13 +119,13 @@ export function readKnowledgeFiles(dir: string): LoadResult {
     return doc as T[];
   };
 
-  const institutions = asList<Institution>('institutions.yaml', true);
   const glossary = asList<GlossaryEntry>('glossary.yaml', false);
-  const regions = asList<RegionDef>('regions.yaml', true);
-  const categories = asList<CategoryDef>('categories.yaml', true);
+  const institutions = opts.retrievalOnly ? [] : asList<Institution>('institutions.yaml', true);
+  const regions = opts.retrievalOnly ? [] : asList<RegionDef>('regions.yaml', true);
+  const categories = opts.retrievalOnly ? [] : asList<CategoryDef>('categories.yaml', true);
 
   let requiredTopics: RequiredTopic[] = [];
-  const req = readYaml(dir, 'required-topics.yaml', problems, true);
+  const req = opts.retrievalOnly ? undefined : readYaml(dir, 'required-topics.yaml', problems, true);
   if (isRecord(req) && Array.isArray(req.topics)) requiredTopics = req.topics as RequiredTopic[];
   else if (req !== undefined) problems.push({ level: 'error', file: 'required-topics.yaml', field: 'topics', message: 'expected a list of topics' });
 

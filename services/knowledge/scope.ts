@@ -31,7 +31,7 @@ const OTHER_COUNTRY_STEMS = words(
     'великобритан', 'чехи[яию]', 'австри[яиюе]', 'швейцари', 'франци[яиюе]', 'итали[яиюе]', 'португали',
     'финлянди', 'швеци', 'норвеги', 'дани[яию]', 'ирланди', 'литв[аеуы]', 'латви', 'эстони', 'венгри', 'румыни',
     'болгари', 'словаки', 'хорвати', 'израил', 'оаэ', 'эмират', 'дуба[йе]', 'турци', 'австрали', 'зеланди',
-    'бельги', 'тайван', 'китай', 'кита[ея]',
+    'бельги', 'тайван', 'китай', 'кита[ея]', 'саудовск', 'сингапур', 'малайзи', 'кувейт', 'новую зеланди',
     // ru translit
     'polsh', 'kanad', 'niderland', 'gollandi', 'ispani', 'kore[yj]', 'yaponi', 'japoni', 'ssha', 'ameri[kc]',
     'angli[iy]', 'chehi', 'chekhi', 'avstri', 'shvei?cari', 'shvejcari', 'franci', 'itali', 'finlyandi', 'turci',
@@ -46,6 +46,7 @@ const OTHER_COUNTRY_WORDS = words([
   'czechia', 'austria', 'switzerland', 'france', 'italy', 'portugal', 'finland', 'sweden', 'norway',
   'denmark', 'ireland', 'lithuania', 'latvia', 'estonia', 'hungary', 'romania', 'bulgaria', 'slovakia',
   'croatia', 'taiwan', 'israel', 'dubai', 'uae', 'emirates', 'turkey', 'belgium', 'luxembourg', 'china',
+  'saudi arabia', 'saudi', 'qatar', 'kuwait', 'singapore', 'malaysia',
   // de
   'polen', 'kanada', 'niederlande', 'spanien', 'amerika', 'vereinigte staaten', 'grossbritannien',
   'großbritannien', 'australien', 'neuseeland', 'tschechien', 'osterreich', 'österreich', 'schweiz',
@@ -57,12 +58,14 @@ const OTHER_COUNTRY_WORDS = words([
   'japon', 'japón', 'estados unidos', 'eeuu', 'ee uu', 'reino unido', 'inglaterra', 'nueva zelanda',
   'chequia', 'republica checa', 'república checa', 'suiza', 'francia', 'italia', 'finlandia', 'suecia',
   'noruega', 'dinamarca', 'irlanda', 'lituania', 'letonia', 'hungria', 'hungría', 'rumania', 'rumanía',
-  'eslovaquia', 'croacia', 'turquia', 'turquía', 'belgica', 'bélgica', 'luxemburgo',
+  'eslovaquia', 'croacia', 'turquia', 'turquía', 'belgica', 'bélgica', 'luxemburgo', 'arabia saudita', 'catar',
+  'singapur', 'malasia', 'emiratos',
   // vi (with or without tone marks where unambiguous)
   'ba lan', 'ca na da', 'hà lan', 'ha lan', 'tây ban nha', 'tay ban nha', 'hàn quốc', 'han quoc', 'nhật bản',
   'nhat ban', 'đài loan', 'dai loan', 'thụy sĩ', 'thuy si', 'phần lan', 'phan lan', 'thụy điển', 'thuy dien',
   'na uy', 'đan mạch', 'dan mach', 'thổ nhĩ kỳ', 'tho nhi ky', 'nước mỹ', 'nuoc my', 'nước anh', 'nước úc',
-  'nước pháp', 'nước ý', 'cộng hòa séc', 'trung quốc', 'trung quoc',
+  'nước pháp', 'nước ý', 'cộng hòa séc', 'trung quốc', 'trung quoc', 'ả rập', 'a rap xe ut', 'ả rập xê út', 'qatar',
+  'ca ta', 'malaysia', 'ma lai', 'singapore', 'xin ga po', 'rumani', 'ru ma ni', 'romania', 'hungary', 'slovakia',
   '(?:đi|sang|qua|xklđ|xkld|du học|du hoc) (?:hàn|nhật|mỹ|úc|séc|anh|pháp|ý|canada|đài|han|nhat|my|uc)',
   'eps', 'xkld nhật', 'xklđ nhật',
 ]);

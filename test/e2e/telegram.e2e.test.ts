@@ -54,7 +54,7 @@ async function contactOf(bot: BotInstance, chatId: number) {
 }
 
 /** Waits until no new message has reached the chat for `quietMs`. */
-async function settled(bot: BotInstance, chatId: number, quietMs = 1200): Promise<FakeMessage[]> {
+async function settled(bot: BotInstance, chatId: number, quietMs = 800): Promise<FakeMessage[]> {
   let count = -1;
   for (;;) {
     const now = fake.messages(tokenOf(bot), chatId).length;
@@ -233,7 +233,7 @@ it('a person who blocked the bot is marked unreachable and not retried', async (
     const r = await t.service.db.select().from(messages).where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'out')));
     return r.length > 0 && r.every((m) => m.status === 'failed') ? r : null;
   });
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 1500)); // a retry (backoff 1 s) would come within this time
   // Each reply was tried once: a 403 is not retried.
   const attempts = fake.callsOf('sendMessage', token).filter((c) => c.payload.chat_id === chat);
   expect(attempts.every((c) => c.status === 403)).toBe(true);
