@@ -176,7 +176,7 @@ async function runTurn(
   const [contact] = await tx
     .insert(contacts)
     .values({ channel: message.channel, botId: bot.id, externalId: message.externalUserId, lastSeenAt: now })
-    .onConflictDoUpdate({ target: [contacts.channel, contacts.botId, contacts.externalId], set: { lastSeenAt: now } })
+    .onConflictDoUpdate({ target: [contacts.channel, contacts.botId, contacts.externalId], set: { lastSeenAt: now, unreachable: false } })
     .returning();
   let [conversation] = await tx.select().from(conversations).where(eq(conversations.contactId, contact.id)).for('update');
   if (!conversation) {
