@@ -20,10 +20,10 @@ jest_status=$?
 [ $jest_status -eq 0 ] || status=1
 if [ -s "$results" ]; then
   node -e '
-    const r = require(process.argv[1]);
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const failedSuites = r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length;
     console.log(`${r.numPassedTests} passed, ${r.numFailedTests + failedSuites} failed`);
-  ' "$results"
+  ' "$results" || { echo "0 passed, 1 failed"; status=1; }
 else
   echo "0 passed, 1 failed"
   status=1
