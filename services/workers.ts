@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ChannelId, Reply } from '../bots/engine/types';
 import type { Db } from './db/client';
 import { contacts, conversations, messages } from './db/schema';
-import { INBOUND_QUEUE, OUTBOUND_QUEUE, outboundJobId, type InboundJob, type OutboundJob } from './delivery/queues';
+import { batchOutboundJobs, INBOUND_QUEUE, OUTBOUND_QUEUE, outboundJobId, type InboundJob, type OutboundJob } from './delivery/queues';
 import { deliverOutbound, type OutboundDeps } from './delivery/outbound';
 import { PersonBusyError, processPerson, type TurnDeps } from './conversation/turn';
 
@@ -27,7 +27,7 @@ export const OUTBOUND_JOB_OPTIONS = {
 export async function enqueueOutboundJobs(queue: Queue, jobs: OutboundJob[]): Promise<void> {
   if (jobs.length === 0) return;
   await queue.addBulk(
-    jobs.map((data) => ({
+    batchOutboundJobs(jobs).map((data) => ({
       name: 'send',
       data,
       opts: { ...OUTBOUND_JOB_OPTIONS, ...(data.messageId !== undefined ? { jobId: outboundJobId(data.messageId) } : {}) },
@@ -93,6 +93,8 @@ export function startWorkers(setup: WorkerSetup): RunningWorkers {
       const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = await deliverOutbound(setup.outbound, job.data, isLast);
       if (outcome.status === 'retry') {
+        // Replies already sent are not sent again: the job keeps only what is left.
+        if (outcome.remaining !== job.data) await job.updateData(outcome.remaining);
         if (outcome.delayMs !== undefined) {
           await job.moveToDelayed(Date.now() + outcome.delayMs, token);
           throw new DelayedError();

@@ -44,5 +44,5 @@ export class ChannelError extends Error {
 export interface ChannelSender {
   readonly channel: BotInstance['channel'];
   /** Sends one Reply (it may become several platform messages). Throws ChannelError. */
-  send(target: DeliveryTarget, reply: Reply, meta: { messageId?: number; locale?: string; from?: 'bot' | 'counsellor' }): Promise<{ platformMessageId?: string }>;
+  send(target: DeliveryTarget, reply: Reply, meta: { messageId?: number; locale?: string; from?: 'bot' | 'counsellor'; continuesBatch?: boolean }): Promise<{ platformMessageId?: string }>;
 }

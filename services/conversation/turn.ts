@@ -135,7 +135,7 @@ async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number
     );
     jobs = result.jobs.map((j) => ({ ...j, receivedAtMs: receivedAtMs ?? row.receivedAt.getTime() }));
     conversationId = result.conversationId;
-    await tx.update(inbox).set({ processedAt: new Date(), payload: null }).where(eq(inbox.id, row.id));
+    if (!result.inboxClosed) await tx.update(inbox).set({ processedAt: new Date(), payload: null }).where(eq(inbox.id, row.id));
     return next;
   }).catch(async (err: unknown) => {
     if (err instanceof PersonBusyError) throw err;
@@ -171,36 +171,38 @@ async function runTurn(
   message: InboundMessage,
   inboxId: number,
   mode: 'normal' | 'apology',
-): Promise<{ jobs: OutboundJob[]; conversationId: string }> {
+): Promise<{ jobs: OutboundJob[]; conversationId: string; inboxClosed: boolean }> {
   const now = new Date();
-  const [contact] = await tx
-    .insert(contacts)
-    .values({ channel: message.channel, botId: bot.id, externalId: message.externalUserId, lastSeenAt: now })
-    .onConflictDoUpdate({ target: [contacts.channel, contacts.botId, contacts.externalId], set: { lastSeenAt: now, unreachable: false } })
-    .returning();
-  let [conversation] = await tx.select().from(conversations).where(eq(conversations.contactId, contact.id)).for('update');
-  if (!conversation) {
-    [conversation] = await tx.insert(conversations).values({ contactId: contact.id }).returning();
+  // The hot path keeps round trips down: contact upsert and conversation load in one statement,
+  // transcript + state + inbox in one statement (see persistTurn).
+  const loaded = await tx.execute(sql`
+    with c as (
+      insert into contacts (channel, bot_id, external_id, last_seen_at)
+      values (${message.channel}, ${bot.id}, ${message.externalUserId}, now())
+      on conflict (channel, bot_id, external_id) do update set last_seen_at = excluded.last_seen_at, unreachable = false
+      returning id, locale, region, campaign)
+    select c.id as contact_id, c.locale as contact_locale, c.region as contact_region, c.campaign,
+           v.id as conversation_id, v.owner, v.locale, v.state
+    from c left join conversations v on v.contact_id = c.id`);
+  const row = loaded.rows[0] as {
+    contact_id: string;
+    contact_locale: string | null;
+    contact_region: string | null;
+    campaign: string | null;
+    conversation_id: string | null;
+    owner: ConversationRef['owner'] | null;
+    locale: string | null;
+    state: ConversationState | null;
+  };
+  const contact = { id: row.contact_id, locale: row.contact_locale, region: row.contact_region, campaign: row.campaign };
+  let conversation: { id: string; owner: ConversationRef['owner']; locale: string | null; state: ConversationState | null };
+  if (row.conversation_id && row.owner) {
+    conversation = { id: row.conversation_id, owner: row.owner, locale: row.locale, state: row.state };
+  } else {
+    const [created] = await tx.insert(conversations).values({ contactId: contact.id }).returning();
+    conversation = { id: created.id, owner: created.owner, locale: created.locale, state: null };
   }
-  const state = (conversation.state as ConversationState | null) ?? null;
-  const keepText = state?.consent !== 'declined';
-  const [inRow] = await tx
-    .insert(messages)
-    .values({
-      conversationId: conversation.id,
-      direction: 'in',
-      author: 'user',
-      kind: message.kind,
-      text: keepText ? inboundText(message) : null,
-      payload: inboundPayload(message),
-      channel: message.channel,
-      platformMessageId: message.platformMessageId,
-      inboxId,
-      status: 'received',
-      locale: conversation.locale,
-      createdAt: now,
-    })
-    .returning({ id: messages.id });
+  const state = conversation.state ?? null;
   const defaultLocale: Locale = message.channel === 'webchat' && message.localeHint ? message.localeHint : bot.defaultLocale;
   deps.metrics?.inbound(message.channel, conversation.locale ?? defaultLocale);
 
@@ -210,9 +212,26 @@ async function runTurn(
 
   const ref: ConversationRef = { id: conversation.id, contactId: contact.id, owner: conversation.owner, locale: conversation.locale };
   if (conversation.owner !== 'bot') {
+    const [inRow] = await tx
+      .insert(messages)
+      .values({
+        conversationId: conversation.id,
+        direction: 'in',
+        author: 'user',
+        kind: message.kind,
+        text: state?.consent !== 'declined' ? inboundText(message) : null,
+        payload: inboundPayload(message),
+        channel: message.channel,
+        platformMessageId: message.platformMessageId,
+        inboxId,
+        status: 'received',
+        locale: conversation.locale,
+        createdAt: now,
+      })
+      .returning({ id: messages.id });
     await tx.update(conversations).set({ lastInboundAt: now, updatedAt: now }).where(eq(conversations.id, conversation.id));
     await deps.hooks?.onMessageWhileHandedOff?.(tx, ref, inRow.id);
-    return { jobs: [], conversationId: conversation.id };
+    return { jobs: [], conversationId: conversation.id, inboxClosed: false };
   }
 
   let result: TurnResult;
@@ -236,7 +255,7 @@ async function runTurn(
         await tx.insert(consents).values({ contactId: contact.id, status: effect.status, policyVersion: effect.policyVersion });
         break;
       case 'unanswered':
-        if (newState?.consent !== 'declined') {
+        if (newState?.consent !== 'declined' && effect.text) {
           await tx.insert(unansweredQuestions).values({
             conversationId: conversation.id,
             text: maskPersonalData(effect.text).slice(0, 2000),
@@ -266,45 +285,103 @@ async function runTurn(
     return {
       jobs: replies.map((reply) => ({ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId, reply, locale })),
       conversationId: conversation.id,
+      inboxClosed: false,
     };
   }
 
-  await tx
-    .update(conversations)
-    .set({ state: newState, locale, updatedAt: now, lastInboundAt: now })
-    .where(eq(conversations.id, conversation.id));
   if (newState && (newState.locale !== contact.locale || newState.region !== contact.region)) {
     await tx.update(contacts).set({ locale: newState.locale, region: newState.region }).where(eq(contacts.id, contact.id));
   }
-  const keepReplies = newState?.consent !== 'declined';
-  const jobs: OutboundJob[] = [];
-  if (replies.length > 0) {
-    const rows = await tx
-      .insert(messages)
-      .values(
-        replies.map((reply) => ({
-          conversationId: conversation.id,
-          direction: 'out' as const,
-          author: 'bot' as const,
-          kind: 'reply',
-          text: keepReplies ? reply.text : null,
-          payload: keepReplies ? { choices: reply.choices ?? [], links: reply.links ?? [] } : null,
-          channel: message.channel,
-          status: 'pending',
-          locale,
-          topic: newState?.lastTopic ?? null,
-          createdAt: now,
-        })),
-      )
-      .returning({ id: messages.id });
-    rows.forEach((row, i) =>
-      jobs.push({ messageId: row.id, channel: message.channel, botId: bot.id, externalUserId: message.externalUserId, reply: replies[i], locale }),
-    );
-  }
-  if (!keepText || newState?.consent === 'declined') {
-    await tx.update(messages).set({ text: null, payload: null }).where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'in')));
-  }
-  return { jobs, conversationId: conversation.id };
+  // Declined privacy notice: nothing of the texts is kept beyond the turn.
+  const keep = state?.consent !== 'declined' && newState?.consent !== 'declined';
+  const outIds = await persistTurn(tx, {
+    conversationId: conversation.id,
+    channel: message.channel,
+    inboxId,
+    state: newState,
+    locale,
+    inbound: {
+      kind: message.kind,
+      text: keep ? inboundText(message) : null,
+      payload: inboundPayload(message),
+      platformMessageId: message.platformMessageId,
+      locale: conversation.locale,
+    },
+    replies: replies.map((reply) => ({
+      text: keep ? reply.text : null,
+      payload: keep ? { choices: reply.choices ?? [], links: reply.links ?? [] } : null,
+      topic: newState?.lastTopic ?? null,
+    })),
+  });
+  const jobs: OutboundJob[] = outIds.map((id, i) => ({
+    messageId: id,
+    channel: message.channel,
+    botId: bot.id,
+    externalUserId: message.externalUserId,
+    reply: replies[i],
+    locale,
+  }));
+  return { jobs, conversationId: conversation.id, inboxClosed: true };
+}
+
+/**
+ * One statement: the inbound message and the replies (ids in that order), the new dialogue state
+ * and the inbox row closed. Returns the replies' message ids in order.
+ */
+async function persistTurn(
+  tx: Tx,
+  t: {
+    conversationId: string;
+    channel: ChannelId;
+    inboxId: number;
+    state: ConversationState | null;
+    locale: Locale;
+    inbound: { kind: string; text: string | null; payload: object | null; platformMessageId: string; locale: string | null };
+    replies: { text: string | null; payload: object | null; topic: string | null }[];
+  },
+): Promise<number[]> {
+  const rows = [
+    {
+      ord: 0,
+      direction: 'in',
+      author: 'user',
+      kind: t.inbound.kind,
+      text: t.inbound.text,
+      payload: t.inbound.payload,
+      platform_message_id: t.inbound.platformMessageId,
+      inbox_id: t.inboxId,
+      status: 'received',
+      locale: t.inbound.locale,
+      topic: null,
+    },
+    ...t.replies.map((r, i) => ({
+      ord: i + 1,
+      direction: 'out',
+      author: 'bot',
+      kind: 'reply',
+      text: r.text,
+      payload: r.payload,
+      platform_message_id: null,
+      inbox_id: null,
+      status: 'pending',
+      locale: t.locale,
+      topic: r.topic,
+    })),
+  ];
+  const result = await tx.execute(sql`
+    with ins as (
+      insert into messages (conversation_id, direction, author, kind, text, payload, channel, platform_message_id, inbox_id, status, locale, topic)
+      select ${t.conversationId}::uuid, r.direction, r.author, r.kind, r.text, r.payload, ${t.channel}, r.platform_message_id, r.inbox_id, r.status, r.locale, r.topic
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as r(ord int, direction text, author text, kind text, text text, payload jsonb, platform_message_id text, inbox_id bigint, status text, locale text, topic text)
+      order by r.ord
+      returning id, direction),
+    conv as (
+      update conversations set state = ${JSON.stringify(t.state)}::jsonb, locale = ${t.locale}, updated_at = now(), last_inbound_at = now()
+      where id = ${t.conversationId}::uuid returning 1),
+    ib as (update inbox set processed_at = now(), payload = null where id = ${t.inboxId} returning 1)
+    select id, direction from ins order by id`);
+  return (result.rows as { id: number; direction: string }[]).filter((r) => r.direction === 'out').map((r) => Number(r.id));
 }
 
 function inboundText(message: InboundMessage): string | null {

@@ -35,7 +35,8 @@ export function inConversationOrder(inner: ChannelSender, db: Db, opts: { rechec
   return {
     channel: inner.channel,
     async send(target, reply, meta) {
-      if (meta.messageId !== undefined && (await hasEarlierPendingReply(db, meta.messageId, opts.maxWaitMs))) {
+      // Within one job the earlier replies were just sent by this job: only the first one checks.
+      if (meta.messageId !== undefined && !meta.continuesBatch && (await hasEarlierPendingReply(db, meta.messageId, opts.maxWaitMs))) {
         throw new ChannelError('an earlier reply is still pending', 'waiting-for-earlier-reply', true, { retryAfterMs: opts.recheckMs ?? ORDER_RECHECK_MS });
       }
       return inner.send(target, reply, meta);

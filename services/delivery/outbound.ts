@@ -1,16 +1,16 @@
 /**
- * Sending: one outbound job = one Reply to one person, through the channel's sender. The
- * transcript row is marked sent (or failed) afterwards. Platform refusals are wrapped by the
+ * Sending: one outbound job = the replies of one turn to one person, in order, through the
+ * channel's sender. The transcript rows are marked sent (or failed) afterwards, in one statement. Platform refusals are wrapped by the
  * channel as ChannelError: retryable ones are retried (after retry_after when given), others
  * fail the message; an unreachable person (blocked the bot) is marked so nothing more is tried.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ChannelError, type ChannelSender } from '../../bots/channels/channel';
 import type { ChannelId } from '../../bots/engine/types';
 import type { BotInstance } from '../../bots/instances';
 import type { Db } from '../db/client';
 import { contacts, messages } from '../db/schema';
-import type { OutboundJob } from './queues';
+import { outboundItems, type OutboundJob } from './queues';
 
 export interface OutboundDeps {
   db: Db;
@@ -20,50 +20,84 @@ export interface OutboundDeps {
   log?: { warn(obj: object, msg: string): void };
 }
 
-export type OutboundOutcome = { status: 'sent' } | { status: 'failed'; reason: string } | { status: 'retry'; delayMs?: number; error: Error };
+export type OutboundOutcome =
+  | { status: 'sent' }
+  | { status: 'failed'; reason: string }
+  | { status: 'retry'; delayMs?: number; error: Error; remaining: OutboundJob };
 
-/** Delivers one job. Never throws for platform errors: returns what the queue should do. */
+/**
+ * Delivers a job's replies in order. Never throws for platform errors: returns what the queue
+ * should do; on 'retry', `remaining` is the job without the replies already sent.
+ */
 export async function deliverOutbound(deps: OutboundDeps, job: OutboundJob, isLastAttempt: boolean): Promise<OutboundOutcome> {
   const bot = deps.bots.get(job.botId);
   const sender = deps.senders.get(job.channel);
+  const items = outboundItems(job);
   if (!bot || !sender) {
-    await markFailed(deps.db, job.messageId, `no sender for ${job.channel}/${job.botId}`);
+    await markFailed(deps.db, items.map((i) => i.messageId), `no sender for ${job.channel}/${job.botId}`);
     return { status: 'failed', reason: 'no-sender' };
   }
-  try {
-    const { platformMessageId } = await sender.send({ bot, externalUserId: job.externalUserId }, job.reply, {
-      messageId: job.messageId,
-      locale: job.locale ?? undefined,
-      ...(job.from ? { from: job.from } : {}),
-    });
-    if (job.messageId !== undefined) {
-      await deps.db
-        .update(messages)
-        .set({ status: 'sent', sentAt: new Date(), platformMessageId: platformMessageId ?? null })
-        .where(and(eq(messages.id, job.messageId), eq(messages.status, 'pending')));
+  const sent: { id: number; platformMessageId: string | null }[] = [];
+  const failedIds: (number | undefined)[] = [];
+  let outcome: OutboundOutcome = { status: 'sent' };
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    try {
+      const { platformMessageId } = await sender.send({ bot, externalUserId: job.externalUserId }, item.reply, {
+        messageId: item.messageId,
+        locale: job.locale ?? undefined,
+        ...(job.from ? { from: job.from } : {}),
+        ...(i > 0 ? { continuesBatch: true } : {}),
+      });
+      if (item.messageId !== undefined) sent.push({ id: item.messageId, platformMessageId: platformMessageId ?? null });
+      deps.metrics?.outbound(job.channel, job.locale ?? 'unknown', job.receivedAtMs);
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const channelError = err instanceof ChannelError ? err : null;
+      if (channelError?.opts.unreachable) {
+        await deps.db
+          .update(contacts)
+          .set({ unreachable: true })
+          .where(and(eq(contacts.channel, job.channel), eq(contacts.botId, job.botId), eq(contacts.externalId, job.externalUserId)));
+        // Nothing more can reach this person.
+        failedIds.push(...items.slice(i).map((x) => x.messageId));
+        outcome = { status: 'failed', reason: channelError.code };
+        deps.log?.warn({ channel: job.channel, botId: job.botId, code: channelError.code }, 'person unreachable: replies not delivered');
+        break;
+      }
+      const retryable = channelError ? channelError.retryable : true;
+      if (!retryable || isLastAttempt) {
+        failedIds.push(item.messageId);
+        outcome = { status: 'failed', reason: channelError?.code ?? 'send-error' };
+        deps.log?.warn({ channel: job.channel, botId: job.botId, code: channelError?.code, messageId: item.messageId }, 'reply not delivered');
+        continue;
+      }
+      const [first, ...rest] = items.slice(i);
+      outcome = {
+        status: 'retry',
+        delayMs: channelError?.opts.retryAfterMs,
+        error,
+        remaining: i === 0 ? job : { ...job, messageId: first.messageId, reply: first.reply, rest },
+      };
+      break;
     }
-    deps.metrics?.outbound(job.channel, job.locale ?? 'unknown', job.receivedAtMs);
-    return { status: 'sent' };
-  } catch (err) {
-    const error = err instanceof Error ? err : new Error(String(err));
-    const channelError = err instanceof ChannelError ? err : null;
-    if (channelError?.opts.unreachable) {
-      await deps.db
-        .update(contacts)
-        .set({ unreachable: true })
-        .where(and(eq(contacts.channel, job.channel), eq(contacts.botId, job.botId), eq(contacts.externalId, job.externalUserId)));
-    }
-    const retryable = channelError ? channelError.retryable : true;
-    if (!retryable || isLastAttempt) {
-      await markFailed(deps.db, job.messageId, channelError?.code ?? 'send-error');
-      deps.log?.warn({ channel: job.channel, botId: job.botId, code: channelError?.code, messageId: job.messageId }, 'reply not delivered');
-      return { status: 'failed', reason: channelError?.code ?? 'send-error' };
-    }
-    return { status: 'retry', delayMs: channelError?.opts.retryAfterMs, error };
   }
+  await markSent(deps.db, sent);
+  await markFailed(deps.db, failedIds, outcome.status === 'failed' ? outcome.reason : 'send-error');
+  return outcome;
 }
 
-async function markFailed(db: Db, messageId: number | undefined, reason: string): Promise<void> {
-  if (messageId === undefined) return;
-  await db.update(messages).set({ status: 'failed', error: reason.slice(0, 200) }).where(eq(messages.id, messageId));
+/** One statement for all replies of the job that went out. */
+async function markSent(db: Db, sent: { id: number; platformMessageId: string | null }[]): Promise<void> {
+  if (sent.length === 0) return;
+  await db.execute(sql`
+    update messages m set status = 'sent', sent_at = now(), platform_message_id = v.pid
+    from jsonb_to_recordset(${JSON.stringify(sent.map((s) => ({ id: s.id, pid: s.platformMessageId })))}::jsonb) as v(id bigint, pid text)
+    where m.id = v.id and m.status = 'pending'`);
+}
+
+async function markFailed(db: Db, messageIds: (number | undefined)[], reason: string): Promise<void> {
+  const ids = messageIds.filter((id): id is number => id !== undefined);
+  if (ids.length === 0) return;
+  await db.update(messages).set({ status: 'failed', error: reason.slice(0, 200) }).where(inArray(messages.id, ids));
 }

@@ -18,7 +18,17 @@ export interface InboundJob {
   receivedAtMs: number;
 }
 
-/** One job per outgoing Reply; self-contained so the sender needs no database read. */
+/** A further reply sent by the same job, after the first (see OutboundJob.rest). */
+export interface OutboundItem {
+  messageId?: number;
+  reply: Reply;
+}
+
+/**
+ * Replies to one person, self-contained so the sender needs no database read. `reply` is the
+ * first; `rest` carries the others of the same turn, sent in order by the same job (one job
+ * and one status update per turn instead of one per reply).
+ */
 export interface OutboundJob {
   /** The transcript row; absent for replies that are not kept (confirmation of data deletion). */
   messageId?: number;
@@ -30,6 +40,34 @@ export interface OutboundJob {
   receivedAtMs?: number;
   /** Who speaks: the bot (default) or a counsellor (channels may show it differently). */
   from?: 'bot' | 'counsellor';
+  rest?: OutboundItem[];
+}
+
+/** The job's replies in sending order. */
+export function outboundItems(job: OutboundJob): OutboundItem[] {
+  return [{ messageId: job.messageId, reply: job.reply }, ...(job.rest ?? [])];
+}
+
+/** Groups consecutive jobs to the same person (same channel, bot, speaker) into one job each. */
+export function batchOutboundJobs(jobs: OutboundJob[]): OutboundJob[] {
+  const out: OutboundJob[] = [];
+  for (const job of jobs) {
+    const last = out[out.length - 1];
+    if (
+      last &&
+      last.channel === job.channel &&
+      last.botId === job.botId &&
+      last.externalUserId === job.externalUserId &&
+      (last.from ?? 'bot') === (job.from ?? 'bot') &&
+      last.locale === job.locale &&
+      (last.messageId === undefined) === (job.messageId === undefined)
+    ) {
+      last.rest = [...(last.rest ?? []), ...outboundItems(job)];
+    } else {
+      out.push({ ...job, rest: job.rest ? [...job.rest] : undefined });
+    }
+  }
+  return out;
 }
 
 /** BullMQ deduplicates jobs by id while the job is kept: completed inbound jobs are kept a day. */

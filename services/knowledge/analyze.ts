@@ -26,6 +26,16 @@ const STEMMERS: Partial<Record<StemLangKey, Stemmer>> = {};
 const STEM_MEMO: Record<StemLangKey, Map<string, string>> = { ru: new Map(), de: new Map(), es: new Map(), en: new Map() };
 const STEM_MEMO_MAX = 200_000;
 
+/** The stem memo as plain data (the command-line cache keeps it: stemming is the slow part). */
+export function exportStemMemo(): Record<StemLangKey, [string, string][]> {
+  return { ru: [...STEM_MEMO.ru], de: [...STEM_MEMO.de], es: [...STEM_MEMO.es], en: [...STEM_MEMO.en] };
+}
+
+/** Adds stems computed earlier (see {@link exportStemMemo}). */
+export function importStemMemo(memo: Partial<Record<StemLangKey, [string, string][]>>): void {
+  for (const lang of ['ru', 'de', 'es', 'en'] as const) for (const [w, s] of memo[lang] ?? []) STEM_MEMO[lang].set(w, s);
+}
+
 /** Snowball stem of a word in a language (memoised). */
 export function stem(lang: StemLangKey, word: string): string {
   const memo = STEM_MEMO[lang];

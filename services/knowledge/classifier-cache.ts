@@ -11,10 +11,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { exportStemMemo, importStemMemo } from './analyze';
 import { TopicClassifier, type ClassifierState } from './classifier';
 import type { RetrievalIndexState } from './retrieval-index';
 
-const CACHE_FORMAT = 'kb-classifier-1';
+const CACHE_FORMAT = 'kb-classifier-2';
 /** Entries kept in the cache directory. */
 const CACHE_KEEP = 4;
 
@@ -74,8 +75,9 @@ export function readCachedClassifier(key: string): TopicClassifier | null {
   try {
     const file = cacheFile(key);
     if (!existsSync(file)) return null;
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as ClassifierState & { index: Record<string, unknown> };
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as ClassifierState & { index: Record<string, unknown>; stems?: ReturnType<typeof exportStemMemo> };
     const index = Object.fromEntries(Object.entries(raw.index).map(([k, v]) => [k, decode(v)])) as unknown as RetrievalIndexState;
+    if (raw.stems) importStemMemo(raw.stems);
     return new TopicClassifier({ ...raw, index });
   } catch {
     return null;
@@ -101,7 +103,7 @@ export function writeCachedClassifier(key: string, classifier: TopicClassifier):
     const file = cacheFile(key);
     mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ ...state, index }));
+    writeFileSync(tmp, JSON.stringify({ ...state, index, stems: exportStemMemo() }));
     renameSync(tmp, file);
     pruneCache(path.dirname(file), file);
   } catch {

@@ -21,12 +21,19 @@ export interface IndexOptions {
   k1: number;
   b: number;
   fieldWeight: Record<FieldKind, number>;
+  /**
+   * 'intent': a word's rarity (IDF) is counted over question variants and titles only, so a
+   * name mentioned in many answers (an institution, a city) stays decisive where people ask
+   * about it; words found only in answers are counted over answers. 'all': over every field.
+   */
+  idf: 'intent' | 'all';
 }
 
 export const DEFAULT_INDEX_OPTIONS: IndexOptions = {
   k1: 2,
   b: 0.3,
   fieldWeight: { question: 1, title: 1.5, answer: 0.25 },
+  idf: 'intent',
 };
 
 /** A query word resolved against the vocabulary. */
@@ -179,16 +186,20 @@ export class RetrievalIndex {
     const termList: string[] = [];
     const postT: number[][] = [];
     const postF: number[][] = [];
+    const intentDf: number[] = [];
     const dl = new Float64Array(topicCount);
     // weighted term frequencies of the current topic, flushed when the topic changes
     let curTopic = -1;
     const curTf = new Map<number, number>();
+    const curIntent = new Set<number>();
     const flush = () => {
       for (const [id, f] of curTf) {
         postT[id].push(curTopic);
         postF[id].push(f);
       }
+      for (const id of curIntent) intentDf[id]++;
       curTf.clear();
+      curIntent.clear();
     };
     for (const f of fields) {
       if (f.topic !== curTopic) {
@@ -196,6 +207,7 @@ export class RetrievalIndex {
         curTopic = f.topic;
       }
       const w = options.fieldWeight[f.field];
+      const intent = f.field !== 'answer';
       for (const term of f.terms) {
         let id = vocabulary.get(term);
         if (id === undefined) {
@@ -204,8 +216,10 @@ export class RetrievalIndex {
           termList.push(term);
           postT.push([]);
           postF.push([]);
+          intentDf.push(0);
         }
         curTf.set(id, (curTf.get(id) ?? 0) + w);
+        if (intent) curIntent.add(id);
         dl[f.topic] += w;
       }
     }
@@ -232,7 +246,8 @@ export class RetrievalIndex {
       const topics = postT[id];
       const freqs = postF[id];
       const df = topics.length;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const dfIdf = options.idf === 'intent' && intentDf[id] > 0 ? intentDf[id] : df;
+      const idf = Math.log(1 + (n - dfIdf + 0.5) / (dfIdf + 0.5));
       idfs[id] = idf;
       let e = postStart[id];
       for (let i = 0; i < df; i++, e++) {
