@@ -122,7 +122,7 @@ export function loadBotInstances(config: Config): BotInstance[] {
 }
 
 async function loadKnowledge(config: Config, db: Db, logger: Logger): Promise<KnowledgeBase> {
-  if (config.KB_SOURCE === 'files') return createKnowledgeBase(loadSnapshotFromFiles(config.KB_DIR));
+  if (config.KB_SOURCE === 'files') return createKnowledgeBase(loadSnapshotFromFiles(config.KB_DIR), { version: 'files' });
   let snapshot = await loadActiveSnapshot(db);
   if (!snapshot) {
     logger.info('no knowledge base imported yet: importing knowledge-base/');
@@ -130,7 +130,7 @@ async function loadKnowledge(config: Config, db: Db, logger: Logger): Promise<Kn
     snapshot = await loadActiveSnapshot(db);
   }
   if (!snapshot) throw new Error('The knowledge base could not be loaded from PostgreSQL');
-  return createKnowledgeBase(snapshot.snapshot);
+  return createKnowledgeBase(snapshot.snapshot, { version: snapshot.version });
 }
 
 export async function buildService(config: Config, role: Role, overrides: ServiceOverrides = {}): Promise<Service> {

@@ -7,7 +7,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+// js-yaml with the core schema: the same values as YAML 1.2 (dates stay strings), ~4x faster to
+// parse than the `yaml` package, which matters for kb:predict's start-up.
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { Problem } from './problems';
 import type {
   CategoryDef,
@@ -44,7 +46,7 @@ function readYaml(dir: string, rel: string, problems: Problem[], required: boole
     return undefined;
   }
   try {
-    return parse(readFileSync(full, 'utf8'), { prettyErrors: true });
+    return loadYaml(readFileSync(full, 'utf8'), { schema: CORE_SCHEMA, filename: rel });
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     problems.push({ level: 'error', file: rel, field: '', message: `YAML does not parse: ${message}` });
