@@ -238,6 +238,7 @@ export async function buildService(config: Config, role: Role, overrides: Servic
       lockDurationMs: config.WORKER_LOCK_MS,
       stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
       recoveryAfterMs: config.RECOVERY_AFTER_MS,
+      retentionDays: config.DATA_RETENTION_DAYS,
       logger,
       db,
       inboundQueue,

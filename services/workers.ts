@@ -16,6 +16,10 @@ import { PersonBusyError, processPerson, type TurnDeps } from './conversation/tu
 /** How soon a job whose person is being processed by another worker looks again. */
 export const PERSON_BUSY_RETRY_MS = 50;
 import { requeueStaleInbox } from './conversation/inbox';
+import { applyRetention } from './conversation/retention';
+
+/** How often the retention sweep runs. */
+export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 export const OUTBOUND_JOB_OPTIONS = {
   attempts: 10,
@@ -42,6 +46,8 @@ export interface WorkerSetup {
   lockDurationMs: number;
   stalledIntervalMs: number;
   recoveryAfterMs: number;
+  /** People inactive longer than this are deleted (DATA_RETENTION_DAYS). */
+  retentionDays: number;
   logger: Logger;
   db: Db;
   inboundQueue: Queue;
@@ -125,6 +131,13 @@ export function startWorkers(setup: WorkerSetup): RunningWorkers {
   };
   const timer = setInterval(() => void recover().catch((err) => log.error({ err: err.message }, 'recovery sweep failed')), Math.max(5000, setup.recoveryAfterMs));
   timer.unref();
+  const retain = async () => {
+    const removed = await applyRetention(setup.db, { retentionDays: setup.retentionDays });
+    if (removed.contacts + removed.inbox > 0) log.info(removed, 'retention: old data deleted');
+  };
+  const retentionTimer = setInterval(() => void retain().catch((err) => log.error({ err: err.message }, 'retention sweep failed')), RETENTION_INTERVAL_MS);
+  retentionTimer.unref();
+  void retain().catch((err) => log.error({ err: err.message }, 'retention sweep failed'));
   void recover().catch((err) => log.error({ err: err.message }, 'recovery sweep failed'));
 
   return {
@@ -133,6 +146,7 @@ export function startWorkers(setup: WorkerSetup): RunningWorkers {
     recover,
     async close() {
       clearInterval(timer);
+      clearInterval(retentionTimer);
       // close() waits for the jobs in progress to finish: nothing half-done is abandoned.
       await Promise.all([inbound.close(), outbound.close()]);
     },

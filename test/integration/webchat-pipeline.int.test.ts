@@ -103,6 +103,24 @@ describe('web chat through the real pipeline', () => {
     expect(outs.every((m) => m.direction === 'out')).toBe(true);
   });
 
+  it('deletes the person\'s data after a confirmation, and still confirms it to them', async () => {
+    const sessionId = session();
+    sse = await openSse(`${t.baseUrl}/webchat/events?sessionId=${sessionId}`);
+    await post(sessionId, { command: 'start' });
+    await post(sessionId, { choice: 'consent:yes' });
+    await post(sessionId, { text: 'Wie viel kostet ein nationales Visum?' });
+    await waitFor(async () => settled(sessionId));
+    expect((await transcript(sessionId)).length).toBeGreaterThan(3);
+    await post(sessionId, { command: 'delete' });
+    await sse.waitFor((e) => e.choices.some((c: { value: string }) => c.value === 'delete:yes'));
+    const seen = sse.events.length;
+    await post(sessionId, { choice: 'delete:yes' });
+    await waitFor(async () => (sse!.events.length > seen ? true : null));
+    const gone = await t.service.db.select().from(contacts).where(and(eq(contacts.channel, 'webchat'), eq(contacts.externalId, sessionId)));
+    expect(gone).toHaveLength(0);
+    expect(await transcript(sessionId)).toHaveLength(0);
+  });
+
   it('refuses malformed messages with a clear 400 and stores nothing', async () => {
     const sessionId = session();
     const cases = [
