@@ -231,7 +231,18 @@ async function runTurn(
       .returning({ id: messages.id });
     await tx.update(conversations).set({ lastInboundAt: now, updatedAt: now }).where(eq(conversations.id, conversation.id));
     await deps.hooks?.onMessageWhileHandedOff?.(tx, ref, inRow.id);
-    return { jobs: [], conversationId: conversation.id, inboxClosed: false };
+    // The bot stays silent while a counsellor or the queue owns the conversation — except for
+    // "delete my data": that right holds at any time.
+    const deletion = mode === 'normal' ? deletionTurn(deps.engine.handle(message, state, { defaultLocale, channel: message.channel }), state) : null;
+    if (!deletion) return { jobs: [], conversationId: conversation.id, inboxClosed: false };
+    const dLocale: Locale = deletion.state && isLocale(deletion.state.locale) ? deletion.state.locale : defaultLocale;
+    const jobs: OutboundJob[] = deletion.replies.map((reply) => ({ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId, reply, locale: dLocale }));
+    if (deletion.effects.some((e) => e.type === 'delete-data')) {
+      await tx.delete(contacts).where(eq(contacts.id, contact.id));
+    } else {
+      await tx.update(conversations).set({ state: deletion.state }).where(eq(conversations.id, conversation.id));
+    }
+    return { jobs, conversationId: conversation.id, inboxClosed: false };
   }
 
   let result: TurnResult;
@@ -322,6 +333,16 @@ async function runTurn(
     locale,
   }));
   return { jobs, conversationId: conversation.id, inboxClosed: true };
+}
+
+/**
+ * While the conversation is handed off, only a deletion request (its confirmation question, or the
+ * confirmed deletion) is acted on; any other engine output is dropped.
+ */
+function deletionTurn(result: TurnResult, before: ConversationState | null): TurnResult | null {
+  if (result.effects.some((e) => e.type === 'delete-data')) return { ...result, effects: result.effects.filter((e) => e.type === 'delete-data') };
+  if (result.state?.step === 'confirm-delete' && before?.step !== 'confirm-delete') return { ...result, effects: [] };
+  return null;
 }
 
 /**
