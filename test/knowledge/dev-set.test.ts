@@ -1,7 +1,7 @@
 /**
  * Retrieval quality on the real knowledge base. The development set (a copy of
- * ../shared/kb/dev-set.jsonl) and a second set written independently for this repository
- * must stay above the targets: ≥ 90 % of in-scope messages get an acceptable topic first,
+ * ../shared/kb/dev-set.jsonl), a second set written for this repository and an independent
+ * proxy for the held-out set must stay above the targets: ≥ 90 % of in-scope messages get an acceptable topic first,
  * ≥ 85 % of out-of-scope messages get none.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const classifier = classifierFromSnapshot(loadSnapshotFromFiles(path.join(ROOT, 'knowledge-base')));
 const read = (name: string) => parseJsonLines<LabelledLine>(readFileSync(path.join(ROOT, 'test/fixtures', name), 'utf8'));
 
-describe.each(['dev-set.jsonl', 'own-set.jsonl'])('retrieval on %s', (file) => {
+// proxy-set.jsonl was written by someone who had read only the topic list and the research, never
+// the question variants or the development set: the closest stand-in for the held-out set.
+describe.each(['dev-set.jsonl', 'own-set.jsonl', 'proxy-set.jsonl'])('retrieval on %s', (file) => {
   const lines = read(file);
   const report = evaluate(lines, (text, hint) => classifier.classify(text, hint));
 
