@@ -17,6 +17,8 @@ import { webchatAdapter } from '../bots/channels/webchat/to-inbound';
 import { createWebchatSender } from '../bots/channels/webchat/sender';
 import { createTelegramApi } from '../bots/channels/telegram/client';
 import { telegramAdapter } from '../bots/channels/telegram/to-inbound';
+import { whatsappAdapter } from '../bots/channels/whatsapp/to-inbound';
+import { createWhatsAppWebClient, loadWhatsAppWebLibrary, type WebClientLike } from '../bots/channels/whatsapp/web-client';
 import { createDialogueEngine } from '../bots/engine/engine';
 import type { Clock, KnowledgeBase } from '../bots/engine/ports';
 import type { ChannelId } from '../bots/engine/types';
@@ -41,8 +43,13 @@ import { createTranslator } from './i18n/translator';
 import { createKnowledgeBase } from './knowledge/knowledge-base';
 import { loadSnapshotFromFiles } from './knowledge/load-files';
 import { importSnapshot, loadActiveSnapshot } from './knowledge/store';
+import { startKnowledgeReloader, type KnowledgeReloader } from './knowledge/reloader';
+import { createSwappableKnowledgeBase, type SwappableKnowledgeBase } from './knowledge/swappable';
+import { createEditorService } from './editor/editor-service';
 import { startWorkers, type RunningWorkers } from './workers';
 import { createTelegramService, telegramBotsOf, type TelegramService } from './telegram/telegram-service';
+import { qrForTerminal } from './whatsapp/qr-code';
+import { createWhatsAppService, whatsappBotsOf, type WhatsAppService } from './whatsapp/whatsapp-service';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -59,6 +66,8 @@ export interface ServiceOverrides {
   staffNotifier?: StaffNotifier;
   /** Skip the recovery sweep timer's first run etc. are controlled by config; this disables metrics defaults. */
   defaultMetrics?: boolean;
+  /** Constructs the whatsapp-web.js client of a pilot bot (tests pass a stand-in; default: the real library). */
+  whatsappWebClient?: (bot: BotInstance) => WebClientLike;
 }
 
 export interface Service {
@@ -110,6 +119,17 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
   });
 }
 
+/** The real whatsapp-web.js client of a pilot (the optional library is required here, once). */
+function realWhatsAppWebClient(config: Config): (bot: BotInstance) => WebClientLike {
+  const lib = loadWhatsAppWebLibrary();
+  return (bot) => createWhatsAppWebClient(lib, bot.id, { sessionDir: config.WHATSAPP_WEB_SESSION_DIR, chromiumPath: config.WHATSAPP_WEB_CHROMIUM });
+}
+
+/** A pilot's login QR code in the terminal (never in the JSON logs). */
+async function showQrInTerminal(bot: BotInstance, qr: string): Promise<void> {
+  process.stdout.write(`\nWhatsApp pilot ${bot.id}: scan this code with WhatsApp → Linked devices (also shown to admins in the console)\n${await qrForTerminal(qr)}\n`);
+}
+
 export function loadBotInstances(config: Config): BotInstance[] {
   const file = path.resolve(config.BOTS_CONFIG);
   let parsed: unknown;
@@ -121,7 +141,7 @@ export function loadBotInstances(config: Config): BotInstance[] {
   return resolveBotInstances(parsed, (name) => readSecret(name));
 }
 
-async function loadKnowledge(config: Config, db: Db, logger: Logger): Promise<KnowledgeBase> {
+async function loadKnowledge(config: Config, db: Db, logger: Logger): Promise<InMemoryKnowledgeBase> {
   if (config.KB_SOURCE === 'files') return createKnowledgeBase(loadSnapshotFromFiles(config.KB_DIR), { version: 'files' });
   let snapshot = await loadActiveSnapshot(db);
   if (!snapshot) {
@@ -154,7 +174,17 @@ export async function buildService(config: Config, role: Role, overrides: Servic
   metrics.watchQueues([inboundQueue, outboundQueue, handoffQueue]);
 
   const bots = new Map((overrides.bots ?? loadBotInstances(config)).map((b) => [b.id, b]));
-  const kb = overrides.knowledgeBase ?? (await loadKnowledge(config, db, logger));
+  // From PostgreSQL, the knowledge base is swappable: a version published in the editor console
+  // (or restored) is announced on the live hub and every instance reloads it without a restart.
+  let kbHolder: SwappableKnowledgeBase | null = null;
+  let kbReloader: KnowledgeReloader | null = null;
+  let kb: KnowledgeBase;
+  if (overrides.knowledgeBase) kb = overrides.knowledgeBase;
+  else if (config.KB_SOURCE === 'db') {
+    kbHolder = createSwappableKnowledgeBase(await loadKnowledge(config, db, logger));
+    kbReloader = startKnowledgeReloader({ db, live, kb: kbHolder, log: logger });
+    kb = kbHolder;
+  } else kb = await loadKnowledge(config, db, logger);
   const engine = createDialogueEngine({ kb, t: createTranslator(), clock: overrides.clock ?? berlinClock, policyVersion: config.PRIVACY_POLICY_VERSION, retentionDays: config.DATA_RETENTION_DAYS });
 
   // Handoff to counsellors: tickets in PostgreSQL, timers in the handoff queue (services/handoff).
@@ -165,6 +195,7 @@ export async function buildService(config: Config, role: Role, overrides: Servic
   const adapters = new Map<ChannelId, ChannelAdapter>([
     [webchatAdapter.channel, webchatAdapter],
     [telegramAdapter.channel, telegramAdapter],
+    [whatsappAdapter.channel, whatsappAdapter],
   ]);
   for (const a of overrides.adapters ?? []) adapters.set(a.channel, a);
   const senders = new Map<ChannelId, ChannelSender>();
@@ -189,6 +220,26 @@ export async function buildService(config: Config, role: Role, overrides: Servic
           log: logger,
         });
   if (telegram) senders.set('telegram', telegram.sender);
+  // WhatsApp bots (channel: whatsapp): Cloud API numbers, and whatsapp-web.js pilots whose clients
+  // run in a worker process (the optional library is loaded only when a pilot is configured).
+  const whatsappBots = whatsappBotsOf(bots.values());
+  const runsPilots = role !== 'web' && whatsappBots.some((b) => b.options.mode === 'web');
+  const whatsapp: WhatsAppService | null =
+    whatsappBots.length === 0
+      ? null
+      : createWhatsAppService({
+          bots: whatsappBots,
+          api: { apiRoot: config.WHATSAPP_API_ROOT, apiVersion: config.WHATSAPP_API_VERSION },
+          db,
+          redis,
+          prefix: config.REDIS_PREFIX,
+          inboundQueue,
+          outboundQueue,
+          live,
+          pilots: runsPilots ? { createClient: overrides.whatsappWebClient ?? realWhatsAppWebClient(config), showQr: showQrInTerminal } : null,
+          log: logger,
+        });
+  if (whatsapp) senders.set('whatsapp', whatsapp.sender);
   for (const s of overrides.senders ?? []) senders.set(s.channel, s);
 
   let shuttingDown = false;
@@ -196,8 +247,9 @@ export async function buildService(config: Config, role: Role, overrides: Servic
   let workers: RunningWorkers | undefined;
   let handoffWorker: RunningHandoffWorker | undefined;
 
-  if (role === 'web' || role === 'all') {
-    app = buildHttpApp({
+  // Health, readiness and metrics: the web process, or a worker alone on its own port.
+  const newHttpApp = () =>
+    buildHttpApp({
       logger,
       metrics,
       isShuttingDown: () => shuttingDown,
@@ -207,6 +259,9 @@ export async function buildService(config: Config, role: Role, overrides: Servic
         { name: 'redis', check: async () => void (await redis.ping()) },
       ],
     });
+
+  if (role === 'web' || role === 'all') {
+    app = newHttpApp();
     const webchatBot = [...bots.values()].find((b) => b.channel === 'webchat');
     if (webchatBot) {
       await registerWebchatRoutes(app, { db, inboundQueue, live, bot: webchatBot, allowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS });
@@ -227,8 +282,14 @@ export async function buildService(config: Config, role: Role, overrides: Servic
       loginMaxAttempts: config.CONSOLE_LOGIN_MAX_ATTEMPTS,
       loginWindowMs: config.CONSOLE_LOGIN_WINDOW_MINUTES * 60_000,
       log: logger,
+      ...(whatsapp ? { replyWindowOf: whatsapp.replyWindowOf, pilotStatuses: whatsapp.pilotStatuses } : {}),
+      editor:
+        kbHolder && kbReloader
+          ? { editor: createEditorService({ db, kb: kbHolder, reloader: kbReloader, today: () => (overrides.clock ?? berlinClock).today(), log: logger }), today: () => (overrides.clock ?? berlinClock).today() }
+          : undefined,
     });
     if (telegram) await telegram.registerRoutes(app);
+    if (whatsapp) await whatsapp.registerRoutes(app);
   }
   if (role === 'worker' || role === 'all') {
     workers = startWorkers({
@@ -263,16 +324,7 @@ export async function buildService(config: Config, role: Role, overrides: Servic
     });
     if (!app) {
       // A worker alone still answers health checks and metrics on its own port.
-      app = buildHttpApp({
-        logger,
-        metrics,
-        isShuttingDown: () => shuttingDown,
-      trustProxy: config.TRUST_PROXY,
-        readiness: [
-          { name: 'postgres', check: async () => void (await pool.query('select 1')) },
-          { name: 'redis', check: async () => void (await redis.ping()) },
-        ],
-      });
+      app = newHttpApp();
     }
   }
 
@@ -299,6 +351,8 @@ export async function buildService(config: Config, role: Role, overrides: Servic
       const address = await app.listen({ host: config.HOST, port });
       // Webhooks, command menus and polling once the routes can be reached (web role only).
       if (telegram && role !== 'worker') await telegram.start();
+      // whatsapp-web.js pilots log in (QR code) in the process that sends their replies.
+      if (whatsapp) await whatsapp.start();
       return address;
     },
     async close() {
@@ -306,8 +360,10 @@ export async function buildService(config: Config, role: Role, overrides: Servic
       shuttingDown = true;
       if (app) await app.close().catch((err) => logger.warn({ err: err.message }, 'http close failed'));
       if (telegram) await telegram.stop().catch((err) => logger.warn({ err: err.message }, 'telegram stop failed'));
+      if (whatsapp) await whatsapp.stop().catch((err) => logger.warn({ err: err.message }, 'whatsapp stop failed'));
       if (workers) await workers.close().catch((err) => logger.warn({ err: err.message }, 'worker close failed'));
       if (handoffWorker) await handoffWorker.close().catch((err) => logger.warn({ err: err.message }, 'handoff worker close failed'));
+      kbReloader?.close();
       await live.close();
       await Promise.allSettled([inboundQueue.close(), outboundQueue.close(), handoffQueue.close()]);
       redis.disconnect();
