@@ -76,6 +76,14 @@ export const configSchema = z.object({
   TELEGRAM_WEBHOOK_BASE_URL: z.string().url().optional(),
   /** Long polling (bots with `mode: polling`): seconds one getUpdates call waits for updates. */
   TELEGRAM_POLL_TIMEOUT_S: z.coerce.number().int().min(0).max(50).default(25),
+  /** WhatsApp Cloud API (Graph API) root: Meta's, or a test server. */
+  WHATSAPP_API_ROOT: z.string().url().default('https://graph.facebook.com'),
+  /** Graph API version of the Cloud API calls (Meta supports each for about two years). */
+  WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'a Graph API version such as v23.0').default('v23.0'),
+  /** whatsapp-web.js pilots: where LocalAuth keeps the login sessions (one folder per bot). */
+  WHATSAPP_WEB_SESSION_DIR: z.string().min(1).default('.wwebjs_auth'),
+  /** whatsapp-web.js pilots: the system's Chromium (no browser is ever downloaded). */
+  WHATSAPP_WEB_CHROMIUM: z.string().min(1).default('/usr/bin/chromium'),
 });
 
 export type Config = z.infer<typeof configSchema>;

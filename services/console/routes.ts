@@ -11,7 +11,9 @@
  *   GET  /console/api/tickets/:id                → ticket, person, transcript, notes, canned replies, institutions, colleagues
  *   POST /console/api/tickets/:id/claim | reply {text} | notes {text} | resolve {outcome} | hand-back | transfer {toUserId}
  *   GET  /console/api/events                     → Server-Sent Events: {type: 'ticket'|'message', …} (no message text)
- * Roles: counsellor and admin handle tickets (admins may act on anyone's); editors may log in only.
+ *   GET  /console/api/whatsapp/pilots            → admins: whatsapp-web.js pilots' login state and QR code
+ * Roles: counsellor and admin handle tickets (admins may act on anyone's); editor and admin edit
+ * the knowledge base (editor-routes.ts, /console/api/editor/…).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +45,8 @@ import {
 } from '../handoff/tickets';
 import { cannedRepliesFor, type CannedReplies } from './canned-replies';
 import { parseCookieHeader, serializeCookie } from './cookies';
+import { registerEditorRoutes, type EditorRouteDeps } from './editor-routes';
+import { qrMatrix } from '../whatsapp/qr-code';
 import { createLoginLimiter } from './login-limiter';
 import { verifyAgainstDummy, verifyPassword } from './passwords';
 import { createSession, deleteSession, loadSession, sessionCookieName, tokensMatch, type ActiveSession } from './sessions';
@@ -73,6 +77,12 @@ export interface ConsoleRouteDeps {
   loginMaxAttempts: number;
   loginWindowMs: number;
   log: { warn(obj: object, msg: string): void };
+  /** The editors' pages (knowledge base): absent when the service reads knowledge-base/ files (KB_SOURCE=files). */
+  editor?: Omit<EditorRouteDeps, 'authenticate'>;
+  /** WhatsApp's 24-hour window of a conversation (open / closed), null for channels without one. */
+  replyWindowOf?: (person: { channel: string; botId: string; lastInboundAt: Date | null }) => { open: boolean; closesAt: string | null } | null;
+  /** whatsapp-web.js pilots: login state and QR code, shown to admins. */
+  pilotStatuses?: () => Promise<Array<{ botId: string; state: string; qr: string | null; updatedAt: string | null }>>;
 }
 
 const CSP = [
@@ -91,6 +101,8 @@ function loadStatic(): Record<string, { body: string; type: string }> {
     'index.html': 'text/html; charset=utf-8',
     'app.js': 'text/javascript; charset=utf-8',
     'app.css': 'text/css; charset=utf-8',
+    'editor.js': 'text/javascript; charset=utf-8',
+    'whatsapp.js': 'text/javascript; charset=utf-8',
   };
   return Object.fromEntries(Object.entries(files).map(([name, type]) => [name, { body: readFileSync(path.join(STATIC_DIR, name), 'utf8'), type }]));
 }
@@ -135,6 +147,8 @@ export async function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleR
       scope.get('/', (_req, reply) => sendFile('index.html', reply));
       scope.get('/app.js', (_req, reply) => sendFile('app.js', reply));
       scope.get('/app.css', (_req, reply) => sendFile('app.css', reply));
+      scope.get('/editor.js', (_req, reply) => sendFile('editor.js', reply));
+      scope.get('/whatsapp.js', (_req, reply) => sendFile('whatsapp.js', reply));
 
       /** The session of the request, or a 401/403 already sent. POSTs also need the CSRF token and a same-origin Origin. */
       const authenticate = async (req: FastifyRequest, reply: FastifyReply, roles: StaffRole[]): Promise<ActiveSession | null> => {
@@ -192,7 +206,7 @@ export async function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleR
       scope.get('/api/me', async (req, reply) => {
         const session = await authenticate(req, reply, ANY_ROLE);
         if (!session) return reply;
-        return { user: publicUser(session.user), csrfToken: session.csrfToken, outcomes: OUTCOMES };
+        return { user: publicUser(session.user), csrfToken: session.csrfToken, outcomes: OUTCOMES, editing: !!deps.editor };
       });
 
       scope.get('/api/queue', async (req, reply) => {
@@ -242,6 +256,7 @@ export async function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleR
             returnDueAt: view.ticket.returnDueAt.toISOString(),
           },
           person: view.person,
+          replyWindow: view.person && deps.replyWindowOf ? deps.replyWindowOf(view.person) : null,
           transcript: view.transcript.map((m) => ({
             id: m.id,
             author: m.author,
@@ -320,6 +335,16 @@ export async function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleR
           open.delete(res);
         });
         res.write(`data: ${JSON.stringify({ type: 'hello' })}\n\n`);
+      });
+
+      if (deps.editor) await registerEditorRoutes(scope, { ...deps.editor, authenticate });
+
+      // whatsapp-web.js pilots: admins see whether each is logged in, and its login QR code.
+      scope.get('/api/whatsapp/pilots', async (req, reply) => {
+        const session = await authenticate(req, reply, ['admin']);
+        if (!session) return reply;
+        const statuses = deps.pilotStatuses ? await deps.pilotStatuses() : [];
+        return { pilots: statuses.map((p) => ({ ...p, qrModules: p.qr ? qrMatrix(p.qr) : null })) };
       });
 
       scope.addHook('preClose', async () => {

@@ -105,7 +105,10 @@ export const messages = pgTable(
     channel: text('channel').notNull(),
     platformMessageId: text('platform_message_id'),
     inboxId: bigint('inbox_id', { mode: 'number' }),
-    /** in: received; out: pending → sent | failed; delivery receipts: delivered, read. */
+    /**
+     * in: received; out: pending → sent | failed; delivery receipts: delivered, read;
+     * held: WhatsApp's 24-hour window was closed (a template went out instead; sent when the person writes).
+     */
     status: text('status').notNull(),
     locale: text('locale'),
     /** Topic the bot answered with, for the counsellor's view and reporting. */
@@ -119,6 +122,10 @@ export const messages = pgTable(
   (t) => [
     index('messages_conversation_idx').on(t.conversationId, t.id),
     index('messages_pending_idx').on(t.id).where(sql`direction = 'out' and status = 'pending'`),
+    /** WhatsApp delivery and read receipts find the row by the wamid the send call returned. */
+    index('messages_platform_out_idx').on(t.platformMessageId).where(sql`direction = 'out' and platform_message_id is not null`),
+    /** Replies held for WhatsApp's 24-hour window (status 'held'), released when the person writes. */
+    index('messages_held_idx').on(t.conversationId).where(sql`status = 'held'`),
   ],
 );
 
@@ -154,8 +161,11 @@ export const unansweredQuestions = pgTable('unanswered_questions', {
   locale: text('locale'),
   reason: text('reason').notNull(),
   topic: text('topic'),
+  /** open → attached (to a topic as a question variant) | new-topic (a draft topic started) | dismissed. */
   status: text('status').notNull().default('open'),
   createdAt: createdAt(),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  resolvedBy: uuid('resolved_by').references(() => staffUsers.id, { onDelete: 'set null' }),
 });
 
 /** Versions of the knowledge base; exactly one is active (what the service answers from). */
@@ -263,4 +273,38 @@ export const handoffNotes = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('handoff_notes_ticket_idx').on(t.ticketId, t.id)],
+);
+
+/**
+ * The editors' shared working copy of the knowledge base (one row, id 'main'): the whole draft
+ * snapshot as jsonb, started from the active version `base_version`. Changes stay here until an
+ * editor publishes (→ a new kb_versions row) or discards them. One shared draft suits a small
+ * team: everyone sees and publishes the same pending changes (the audit log says whose).
+ */
+export const kbDrafts = pgTable('kb_drafts', {
+  id: text('id').primaryKey(),
+  baseVersion: text('base_version'),
+  content: jsonb('content').notNull(),
+  updatedBy: text('updated_by'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Who changed what in the knowledge base, and when: draft edits, publishing, restores, inbox actions. */
+export const kbAuditLog = pgTable(
+  'kb_audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: uuid('actor_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    actorName: text('actor_name').notNull(),
+    /** e.g. topic.update, fact.update, institution.update, publish, restore, draft.discard, inbox.attach … */
+    action: text('action').notNull(),
+    /** e.g. topic:eu-blue-card/ru, fact:blue-card-salary-general, institution:lobbi-mv, version:… */
+    entity: text('entity').notNull(),
+    summary: text('summary').notNull(),
+    /** The knowledge-base version published or restored, if any. */
+    version: text('version'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('kb_audit_log_entity_idx').on(t.entity, t.id), index('kb_audit_log_created_idx').on(t.createdAt)],
 );

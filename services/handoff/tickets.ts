@@ -384,6 +384,8 @@ export async function ticketView(db: Executor, ticketId: string) {
       owner: conversations.owner,
       consent: sql<string | null>`${conversations.state}->>'consent'`,
       firstSeenAt: contacts.createdAt,
+      /** The person's last message (WhatsApp's 24-hour window). */
+      lastInboundAt: conversations.lastInboundAt,
     })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))

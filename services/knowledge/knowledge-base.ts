@@ -51,6 +51,7 @@ export function createKnowledgeBase(snapshot: KnowledgeSnapshot, opts: Knowledge
   const institutions = new Map<string, Institution>();
   for (const i of snapshot.institutions) if (i && typeof i.id === 'string') institutions.set(i.id, i);
   const regionIds = new Set(snapshot.regions.map((r) => r.id));
+  const lookups: AnswerLookups = { facts: snapshot.facts, institutions, regionIds };
   // Menu order: the order of required-topics.yaml, then any further topics by slug.
   const order = new Map<string, number>();
   snapshot.requiredTopics.forEach((t, i) => order.set(t.slug, i));
@@ -59,15 +60,6 @@ export function createKnowledgeBase(snapshot: KnowledgeSnapshot, opts: Knowledge
   const classifier = new TopicClassifier(classifierTopics(topics), snapshot.glossary, opts.classifier);
 
   const titleOf = (t: TopicDoc, locale: Locale): string => t.content[locale]?.title ?? t.content.en?.title ?? t.content.de?.title ?? t.slug;
-
-  const institutionView = (inst: Institution, locale: Locale): InstitutionView => ({
-    id: inst.id,
-    name: inst.name,
-    helpsWith: pick(inst.helps_with, locale),
-    ...(inst.city ? { city: inst.city } : {}),
-    ...(inst.url ? { url: inst.url } : {}),
-    region: inst.region,
-  });
 
   const kb: InMemoryKnowledgeBase = {
     version: opts.version ?? 'unversioned',
@@ -100,39 +92,71 @@ export function createKnowledgeBase(snapshot: KnowledgeSnapshot, opts: Knowledge
 
     answer(slug: string, locale: Locale, o: { region: RegionId | null; today: string }): TopicAnswer | null {
       const t = bySlug.get(slug);
-      if (!t) return null;
-      const c = t.content[locale] ?? t.content.en ?? t.content.de;
-      if (!c) return null;
-      const render = (s: string) => renderFacts(s, snapshot.facts, locale, o.today);
-      const stateRegions = (t.regions ?? []).filter((r) => r !== 'nationwide');
-      const regionDependent = stateRegions.length > 0;
-      const region = o.region && regionIds.has(o.region) ? o.region : null;
-      const regionalRaw = region && regionDependent ? c.regional?.[region] : undefined;
-
-      const ids: string[] = [...(t.institutions?.nationwide ?? [])];
-      if (region) for (const id of t.institutions?.[region] ?? []) ids.push(id);
-      const seen = new Set<string>();
-      const insts: InstitutionView[] = [];
-      for (const id of ids) {
-        const inst = institutions.get(id);
-        if (!inst || seen.has(id)) continue;
-        seen.add(id);
-        insts.push(institutionView(inst, locale));
-      }
-
-      return {
-        slug: t.slug,
-        title: render(c.title),
-        mode: t.mode,
-        text: render(c.answer).trim(),
-        ...(c.more ? { more: render(c.more).trim() } : {}),
-        ...(regionalRaw ? { regionalText: render(regionalRaw).trim() } : {}),
-        regionDependent,
-        sources: (t.sources ?? []).map((s) => ({ title: s.title, url: s.url, checkedOn: String(s.checked_on) })),
-        asOf: String(t.reviewed_on),
-        institutions: insts,
-      };
+      return t ? resolveTopicAnswer(lookups, t, locale, o) : null;
     },
   };
   return kb;
+}
+
+/** What resolving an answer needs besides the topic (built once per knowledge base). */
+export interface AnswerLookups {
+  facts: KnowledgeSnapshot['facts'];
+  institutions: ReadonlyMap<string, Institution>;
+  regionIds: ReadonlySet<string>;
+}
+
+/** Lookups over a snapshot, for resolving single answers without building the index (editor preview). */
+export function answerLookups(snapshot: KnowledgeSnapshot): AnswerLookups {
+  const institutions = new Map<string, Institution>();
+  for (const i of snapshot.institutions) if (i && typeof i.id === 'string') institutions.set(i.id, i);
+  return { facts: snapshot.facts, institutions, regionIds: new Set(snapshot.regions.map((r) => r.id)) };
+}
+
+function institutionView(inst: Institution, locale: Locale): InstitutionView {
+  return {
+    id: inst.id,
+    name: inst.name,
+    helpsWith: pick(inst.helps_with, locale),
+    ...(inst.city ? { city: inst.city } : {}),
+    ...(inst.url ? { url: inst.url } : {}),
+    region: inst.region,
+  };
+}
+
+/**
+ * One topic's answer for a language, region and day: facts substituted, institutions of the
+ * nationwide list and the region. Shared by {@link createKnowledgeBase} and the editor preview.
+ */
+export function resolveTopicAnswer(lookups: AnswerLookups, t: TopicDoc, locale: Locale, o: { region: RegionId | null; today: string }): TopicAnswer | null {
+  const c = t.content[locale] ?? t.content.en ?? t.content.de;
+  if (!c) return null;
+  const render = (s: string) => renderFacts(s, lookups.facts, locale, o.today);
+  const stateRegions = (t.regions ?? []).filter((r) => r !== 'nationwide');
+  const regionDependent = stateRegions.length > 0;
+  const region = o.region && lookups.regionIds.has(o.region) ? o.region : null;
+  const regionalRaw = region && regionDependent ? c.regional?.[region] : undefined;
+
+  const ids: string[] = [...(t.institutions?.nationwide ?? [])];
+  if (region) for (const id of t.institutions?.[region] ?? []) ids.push(id);
+  const seen = new Set<string>();
+  const insts: InstitutionView[] = [];
+  for (const id of ids) {
+    const inst = lookups.institutions.get(id);
+    if (!inst || seen.has(id)) continue;
+    seen.add(id);
+    insts.push(institutionView(inst, locale));
+  }
+
+  return {
+    slug: t.slug,
+    title: render(c.title),
+    mode: t.mode,
+    text: render(c.answer).trim(),
+    ...(c.more ? { more: render(c.more).trim() } : {}),
+    ...(regionalRaw ? { regionalText: render(regionalRaw).trim() } : {}),
+    regionDependent,
+    sources: (t.sources ?? []).map((s) => ({ title: s.title, url: s.url, checkedOn: String(s.checked_on) })),
+    asOf: String(t.reviewed_on),
+    institutions: insts,
+  };
 }

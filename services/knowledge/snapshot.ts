@@ -24,6 +24,11 @@ export interface TopicLanguageContent {
   /** Region id → the part of the answer that differs in that region. */
   regional?: Record<string, string>;
   questions: string[];
+  /**
+   * Translations (ru, vi, es) only: hash of the German and English text this translation was
+   * written from (see translation-status.ts). Set by the editor; optional in files.
+   */
+  source_hash?: string;
 }
 
 export type TopicMode = 'answer' | 'answer+refer' | 'handoff';

@@ -45,6 +45,7 @@
   function showLogin() {
     if (state.es) { state.es.close(); state.es = null; }
     state.user = null; state.csrf = null;
+    document.dispatchEvent(new CustomEvent('console:logout'));
     $('app-view').hidden = true; $('login-view').hidden = false;
     $('login-email').focus();
   }
@@ -55,6 +56,7 @@
     $('me').textContent = me.user.name + ' (' + me.user.role + (me.user.languages.length ? ', ' + me.user.languages.join(', ') : '') + ')';
     var canHandle = me.user.role === 'counsellor' || me.user.role === 'admin';
     $('role-note').hidden = canHandle; $('workspace').hidden = !canHandle;
+    document.dispatchEvent(new CustomEvent('console:login', { detail: me })); // editor.js: the knowledge-base pages
     if (!canHandle) return;
     var outcome = $('outcome'); clear(outcome);
     state.outcomes.forEach(function (o) { var opt = el('option', null, o.label); opt.value = o.id; outcome.appendChild(opt); });
@@ -166,6 +168,7 @@
     ];
     if (t.status === 'waiting') rows.push(['Back to the bot at', fmtTime(t.returnDueAt)]);
     if (view.person && view.person.consent === 'declined') rows.push(['Privacy', 'The person declined the privacy notice: texts are not stored.']);
+    if (view.replyWindow) rows.push(['WhatsApp window', view.replyWindow.open ? 'open until ' + fmtTime(view.replyWindow.closesAt) : 'closed — a reply goes out as the template ("you have an answer"); the text follows when the person answers']);
     rows.forEach(function (r) { meta.appendChild(el('dt', null, r[0])); meta.appendChild(el('dd', null, r[1])); });
 
     var list = $('transcript'); clear(list);

@@ -1,0 +1,2 @@
+CREATE INDEX "messages_platform_out_idx" ON "messages" USING btree ("platform_message_id") WHERE direction = 'out' and platform_message_id is not null;--> statement-breakpoint
+CREATE INDEX "messages_held_idx" ON "messages" USING btree ("conversation_id") WHERE status = 'held';
