@@ -7,6 +7,7 @@
 import type { ChannelAdapter } from '../../bots/channels/channel';
 import { telegramAdapter } from '../../bots/channels/telegram/to-inbound';
 import { webchatAdapter } from '../../bots/channels/webchat/to-inbound';
+import { whatsappAdapter } from '../../bots/channels/whatsapp/to-inbound';
 import type { BotInstance } from '../../bots/instances';
 
 interface AdapterCase {
@@ -29,6 +30,12 @@ const ADAPTERS: AdapterCase[] = [
       update_id: 1001,
       message: { message_id: 7, date: 1795770000, chat: { id: 4242, type: 'private' }, from: { id: 4242, is_bot: false, first_name: 'A', language_code: 'ru' }, text: 'Blue Card salary?' },
     },
+  },
+  {
+    adapter: whatsappAdapter,
+    bot: { id: 'whatsapp-es', channel: 'whatsapp', defaultLocale: 'es', secrets: {}, options: {} },
+    // What the webhook route stores for one message of a Cloud API webhook.
+    textPayload: { message: { from: '16505551234', id: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRB', timestamp: '1795770000', type: 'text', text: { body: 'Blue Card salary?' } } },
   },
 ];
 
