@@ -16,6 +16,7 @@
  * the knowledge base (editor-routes.ts, /console/api/editor/…).
  */
 import { readFileSync } from 'node:fs';
+import { openEventStream } from '../http/sse';
 import path from 'node:path';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -53,7 +54,6 @@ import { createSession, deleteSession, loadSession, sessionCookieName, tokensMat
 import { findUserForLogin, listColleagues, toStaffUser, type StaffRole } from './users';
 
 const STATIC_DIR = path.resolve(__dirname, 'static');
-const HEARTBEAT_MS = 25_000;
 const TICKET_ROLES: StaffRole[] = ['counsellor', 'admin'];
 const ANY_ROLE: StaffRole[] = ['counsellor', 'editor', 'admin'];
 
@@ -314,27 +314,18 @@ export async function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleR
       scope.get('/api/events', async (req, reply) => {
         const session = await authenticate(req, reply, TICKET_ROLES);
         if (!session) return reply;
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        res.write('retry: 3000\n\n');
+        const stream = openEventStream(req, reply);
+        const res = stream.res;
         open.add(res);
-        const unsubscribe = deps.live.subscribe(CONSOLE_TOPIC, (event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
-        const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+        const unsubscribe = deps.live.subscribe(CONSOLE_TOPIC, (event) => stream.send(event));
         // Sessions end: the stream closes when the session expires (the page logs in again).
         const expiry = setTimeout(() => res.end(), Math.max(0, Math.min(session.expiresAt.getTime() - Date.now(), 2 ** 31 - 1)));
-        req.raw.on('close', () => {
-          clearInterval(heartbeat);
+        stream.onClose(() => {
           clearTimeout(expiry);
           unsubscribe();
           open.delete(res);
         });
-        res.write(`data: ${JSON.stringify({ type: 'hello' })}\n\n`);
+        stream.send({ type: 'hello' });
       });
 
       if (deps.editor) await registerEditorRoutes(scope, { ...deps.editor, authenticate });

@@ -18,10 +18,10 @@ import type { Db } from '../db/client';
 import { contacts, conversations, messages } from '../db/schema';
 import { acceptInbound } from '../conversation/inbox';
 import type { LiveHub } from '../conversation/live';
+import { openEventStream } from './sse';
 
 const STATIC_DIR = path.resolve(__dirname, '../../bots/channels/webchat/static');
 const LOCALES_DIR = path.resolve(__dirname, '../../bots/channels/webchat/locales');
-const HEARTBEAT_MS = 25_000;
 const HISTORY_LIMIT = 200;
 
 export interface WebchatRouteDeps {
@@ -120,28 +120,14 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
     const q = sessionQuery.safeParse(req.query);
     if (!q.success) return reply.code(400).send({ error: 'invalid_session' });
     const lastEventId = Number(req.headers['last-event-id'] ?? q.data.after ?? 0) || 0;
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 3000\n\n');
-    open.add(res);
-    const write = (ev: WebchatEvent) => {
-      const idLine = /^\d+$/.test(ev.id) ? `id: ${ev.id}\n` : '';
-      res.write(`${idLine}data: ${JSON.stringify(ev)}\n\n`);
-    };
+    const stream = openEventStream(req, reply);
+    open.add(stream.res);
+    const write = (ev: WebchatEvent) => stream.send(ev, ev.id);
     const unsubscribe = deps.live.subscribe(webchatTopic(q.data.sessionId), (ev) => write(ev as WebchatEvent));
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-    const cleanup = () => {
-      clearInterval(heartbeat);
+    stream.onClose(() => {
       unsubscribe();
-      open.delete(res);
-    };
-    req.raw.on('close', cleanup);
+      open.delete(stream.res);
+    });
     // Replies sent while the page was away (subscribed first, so nothing falls in between).
     const conversationId = await findConversation(q.data.sessionId).catch(() => null);
     if (conversationId && lastEventId > 0) {
