@@ -16,7 +16,6 @@
  * the knowledge base (editor-routes.ts, /console/api/editor/…).
  */
 import { readFileSync } from 'node:fs';
-import { openEventStream } from '../http/sse';
 import path from 'node:path';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,6 +23,7 @@ import type { Redis } from 'ioredis';
 import { isLocale, type Locale } from '../../bots/engine/types';
 import type { Db } from '../db/client';
 import type { LiveHub } from '../conversation/live';
+import { openEventStream } from '../http/sse';
 import type { Institution } from '../knowledge/snapshot';
 import { enqueueOutboundJobs } from '../workers';
 import { cancelTicketTimers } from '../handoff/jobs';
