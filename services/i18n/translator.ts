@@ -50,15 +50,28 @@ export function createTranslator(resources: Readonly<Record<Locale, object>> = E
     returnObjects: false,
   });
   const fixed = new Map(LOCALES.map((locale) => [locale, instance.getFixedT(locale)] as const));
+  // Strings without variables never change: looked up once (i18next's lookup costs on every turn).
+  const plain = new Map<string, string>();
 
   return {
     t(locale: Locale, key: string, vars?: Record<string, string | number>): string {
-      const t = fixed.get(locale) ?? fixed.get(FALLBACK_LOCALE);
-      // Only leaves are strings; a group ('menu') or an unknown key gives the key back.
-      const isString = (lng: Locale) => typeof instance.getResource(lng, 'translation', key) === 'string';
-      if (!t || !(isString(locale) || isString(FALLBACK_LOCALE))) return key;
-      const value: unknown = (t as unknown as (k: string, o?: object) => unknown)(key, vars ?? {});
-      return typeof value === 'string' ? value : key;
+      const cacheable = vars === undefined || Object.keys(vars).length === 0;
+      if (cacheable) {
+        const hit = plain.get(`${locale}|${key}`);
+        if (hit !== undefined) return hit;
+      }
+      const out = translate(locale, key, vars);
+      if (cacheable) plain.set(`${locale}|${key}`, out);
+      return out;
     },
   };
+
+  function translate(locale: Locale, key: string, vars?: Record<string, string | number>): string {
+    const t = fixed.get(locale) ?? fixed.get(FALLBACK_LOCALE);
+    // Only leaves are strings; a group ('menu') or an unknown key gives the key back.
+    const isString = (lng: Locale) => typeof instance.getResource(lng, 'translation', key) === 'string';
+    if (!t || !(isString(locale) || isString(FALLBACK_LOCALE))) return key;
+    const value: unknown = (t as unknown as (k: string, o?: object) => unknown)(key, vars ?? {});
+    return typeof value === 'string' ? value : key;
+  }
 }

@@ -54,6 +54,21 @@ function pickText(value: FactValue['value'], locale: Locale): string {
   return map[locale] ?? map.en ?? map.de ?? Object.values(map)[0] ?? '';
 }
 
+/** Intl formatters are costly to build and answers format facts on every turn: keep them. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function numberFormat(tag: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n|${tag}|${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(tag, options)));
+  return f;
+}
+function dateFormat(tag: string): Intl.DateTimeFormat {
+  const key = `d|${tag}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' })));
+  return f;
+}
+
 /** Formats one value of a fact for a language (money in EUR, numbers and dates localised). */
 export function formatFactValue(fact: FactDef, value: FactValue['value'], locale: Locale): string {
   const tag = INTL_TAG[locale];
@@ -62,7 +77,7 @@ export function formatFactValue(fact: FactDef, value: FactValue['value'], locale
     case 'money': {
       const n = Number(value);
       const whole = Number.isInteger(n);
-      text = new Intl.NumberFormat(tag, {
+      text = numberFormat(tag, {
         style: 'currency',
         currency: 'EUR',
         minimumFractionDigits: whole ? 0 : 2,
@@ -71,12 +86,12 @@ export function formatFactValue(fact: FactDef, value: FactValue['value'], locale
       break;
     }
     case 'number':
-      text = new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }).format(Number(value));
+      text = numberFormat(tag, { maximumFractionDigits: 2 }).format(Number(value));
       break;
     case 'date': {
       const iso = pickText(value, locale);
       const d = new Date(`${iso}T00:00:00Z`);
-      text = Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+      text = Number.isNaN(d.getTime()) ? iso : dateFormat(tag).format(d);
       break;
     }
     default:
