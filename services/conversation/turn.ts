@@ -372,7 +372,8 @@ export async function settleBotTurn(
     return { deleted: true, jobs: replies.map((reply) => ({ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId, reply, locale })) };
   }
 
-  if (newState && (newState.locale !== contact.locale || newState.region !== contact.region)) {
+  // Only when they changed (a state without a region is the contact's null region, not a change).
+  if (newState && ((newState.locale ?? null) !== contact.locale || (newState.region ?? null) !== contact.region)) {
     await tx.update(contacts).set({ locale: newState.locale, region: newState.region }).where(eq(contacts.id, contact.id));
   }
   // Declined privacy notice: nothing of the texts is kept beyond the turn.
