@@ -372,14 +372,16 @@ export async function settleBotTurn(
     return { deleted: true, jobs: replies.map((reply) => ({ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId, reply, locale })) };
   }
 
-  // Only when they changed (a state without a region is the contact's null region, not a change).
-  if (newState && ((newState.locale ?? null) !== contact.locale || (newState.region ?? null) !== contact.region)) {
-    await tx.update(contacts).set({ locale: newState.locale, region: newState.region }).where(eq(contacts.id, contact.id));
-  }
+  // The contact's language and region follow the conversation's (stored by persistTurns).
+  const contactUpdate =
+    newState && ((newState.locale ?? null) !== contact.locale || (newState.region ?? null) !== contact.region)
+      ? { id: contact.id, locale: newState.locale ?? null, region: newState.region ?? null, keepRegion: newState.region === undefined }
+      : undefined;
   // Declined privacy notice: nothing of the texts is kept beyond the turn.
   const keep = state?.consent !== 'declined' && newState?.consent !== 'declined';
   const persist: PersistedTurn = {
     conversationId: conversation.id,
+    contactUpdate,
     channel: message.channel,
     inboxId,
     state: newState,
@@ -425,6 +427,8 @@ function deletionTurn(result: TurnResult, before: ConversationState | null): Tur
 /** One bot turn as persistTurns stores it. */
 export interface PersistedTurn {
   conversationId: string;
+  /** The contact's new language and region, when they changed (`keepRegion`: the state has none). */
+  contactUpdate?: { id: string; locale: string | null; region: string | null; keepRegion: boolean };
   channel: ChannelId;
   inboxId: number;
   state: ConversationState | null;
@@ -435,9 +439,9 @@ export interface PersistedTurn {
 
 /**
  * One statement for any number of turns (at most one per conversation): each turn's inbound
- * message and replies (ids in that order), the new dialogue states, and the turns' inbox rows
- * closed together with `alsoClose` (rows closed without a transcript). Returns each turn's
- * reply message ids in order.
+ * message and replies (ids in that order), the new dialogue states, the contacts' changed
+ * language and region, and the turns' inbox rows closed together with `alsoClose` (rows
+ * closed without a transcript). Returns each turn's reply message ids in order.
  */
 export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: number[] = []): Promise<number[][]> {
   if (new Set(turns.map((t) => t.conversationId)).size !== turns.length) throw new Error('persistTurns: one turn per conversation');
@@ -477,6 +481,7 @@ export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: nu
   ]);
   const convs = turns.map((t) => ({ id: t.conversationId, state: t.state, locale: t.locale }));
   const closes = [...turns.map((t) => t.inboxId), ...alsoClose];
+  const contactUpdates = turns.flatMap((t) => (t.contactUpdate ? [t.contactUpdate] : []));
   const result = await tx.execute(sql`
     with ins as (
       insert into messages (conversation_id, direction, author, kind, text, payload, channel, platform_message_id, inbox_id, status, locale, topic)
@@ -490,6 +495,10 @@ export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: nu
       update conversations v set state = s.state, locale = s.locale, updated_at = now(), last_inbound_at = now()
       from jsonb_to_recordset(${JSON.stringify(convs)}::jsonb) as s(id uuid, state jsonb, locale text)
       where v.id = s.id returning 1),
+    ct as (
+      update contacts c set locale = u.locale, region = case when u."keepRegion" then c.region else u.region end
+      from jsonb_to_recordset(${JSON.stringify(contactUpdates)}::jsonb) as u(id uuid, locale text, region text, "keepRegion" boolean)
+      where c.id = u.id returning 1),
     ib as (
       update inbox set processed_at = now(), payload = null
       where id in (select x::bigint from jsonb_array_elements_text(${JSON.stringify(closes)}::jsonb) as x) returning 1)
