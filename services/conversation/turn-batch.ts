@@ -41,8 +41,13 @@ import {
 export interface TurnBatcherOptions {
   /** A batch starts at once when this many people are waiting (default 64). */
   maxBatch?: number;
-  /** Otherwise this long after the first one arrived (default 2 ms). */
+  /** Otherwise this long after the first one arrived (default 1 ms). */
   windowMs?: number;
+  /**
+   * At most this many batches run at the same time (default 2); people arriving meanwhile wait
+   * for one to finish, so under load the batches grow instead of the number of transactions.
+   */
+  maxInFlight?: number;
 }
 
 /** Collects the people of concurrently running inbound jobs and processes them in batches. */
@@ -64,15 +69,22 @@ interface Waiting {
 /** A batcher over the turn dependencies; see the module comment. */
 export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {}): TurnBatcher {
   const maxBatch = opts.maxBatch ?? 64;
-  const windowMs = opts.windowMs ?? 2;
-  let pending = new Map<string, Waiting>();
+  const windowMs = opts.windowMs ?? 1;
+  const maxInFlight = opts.maxInFlight ?? 2;
+  const pending = new Map<string, Waiting>();
   let timer: NodeJS.Timeout | null = null;
+  let inFlight = 0;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const batch = [...pending.values()];
-    pending = new Map();
-    if (batch.length > 0) void runBatch(deps, batch);
+    if (pending.size === 0 || inFlight >= maxInFlight) return; // a finishing batch flushes again
+    const batch = [...pending.values()].slice(0, maxBatch);
+    for (const w of batch) pending.delete(personLockKey(w.key));
+    inFlight += 1;
+    void runBatch(deps, batch).finally(() => {
+      inFlight -= 1;
+      flush();
+    });
   };
   return {
     submit(key, receivedAtMs) {

@@ -11,6 +11,11 @@ export interface MicroBatchOptions {
   maxItems?: number;
   /** Otherwise this long after the first item arrived (default 1 ms). */
   windowMs?: number;
+  /**
+   * At most this many batches run at the same time (default 2); further items wait for one to
+   * finish, so under load the batches grow instead of the number of round trips.
+   */
+  maxInFlight?: number;
 }
 
 /**
@@ -21,20 +26,28 @@ export interface MicroBatchOptions {
 export function microBatch<T, R>(run: (items: T[]) => Promise<R[]>, opts: MicroBatchOptions = {}): (item: T) => Promise<R> {
   const maxItems = opts.maxItems ?? 64;
   const windowMs = opts.windowMs ?? 1;
-  let items: T[] = [];
-  let waiters: { resolve(r: R): void; reject(err: unknown): void }[] = [];
+  const maxInFlight = opts.maxInFlight ?? 2;
+  const items: T[] = [];
+  const waiters: { resolve(r: R): void; reject(err: unknown): void }[] = [];
   let timer: NodeJS.Timeout | null = null;
+  let inFlight = 0;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const batch = items;
-    const waiting = waiters;
-    items = [];
-    waiters = [];
-    run(batch).then(
-      (results) => waiting.forEach((w, i) => w.resolve(results[i])),
-      (err: unknown) => waiting.forEach((w) => w.reject(err)),
-    );
+    if (items.length === 0 || inFlight >= maxInFlight) return; // a finishing batch flushes again
+    const batch = items.splice(0, maxItems);
+    const waiting = waiters.splice(0, batch.length);
+    inFlight += 1;
+    void Promise.resolve()
+      .then(() => run(batch))
+      .then(
+        (results) => waiting.forEach((w, i) => w.resolve(results[i])),
+        (err: unknown) => waiting.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        inFlight -= 1;
+        flush();
+      });
   };
   return (item: T) =>
     new Promise<R>((resolve, reject) => {
