@@ -11,7 +11,8 @@ import type { Db } from './db/client';
 import { contacts, conversations, messages } from './db/schema';
 import { batchOutboundJobs, INBOUND_QUEUE, OUTBOUND_QUEUE, outboundJobId, type InboundJob, type OutboundJob } from './delivery/queues';
 import { deliverOutbound, type OutboundDeps } from './delivery/outbound';
-import { PersonBusyError, processPerson, type TurnDeps } from './conversation/turn';
+import { PersonBusyError, type TurnDeps } from './conversation/turn';
+import { createTurnBatcher } from './conversation/turn-batch';
 
 /** How soon a job whose person is being processed by another worker looks again. */
 export const PERSON_BUSY_RETRY_MS = 50;
@@ -67,13 +68,15 @@ export interface RunningWorkers {
 export function startWorkers(setup: WorkerSetup): RunningWorkers {
   const log = setup.logger;
   const turnDeps: TurnDeps = { ...setup.turn, enqueueOutbound: (jobs) => enqueueOutboundJobs(setup.outboundQueue, jobs) };
+  // The jobs running at the same time share transactions (services/conversation/turn-batch.ts).
+  const turns = createTurnBatcher(turnDeps);
 
   const inbound = new Worker<InboundJob>(
     INBOUND_QUEUE,
     async (job: Job<InboundJob>, token?: string) => {
       const { channel, botId, externalUserId, receivedAtMs } = job.data;
       try {
-        return await processPerson(turnDeps, { channel, botId, externalUserId }, receivedAtMs);
+        return await turns.submit({ channel, botId, externalUserId }, receivedAtMs);
       } catch (err) {
         if (err instanceof PersonBusyError) {
           // Not a failure: check again shortly (does not count as an attempt).

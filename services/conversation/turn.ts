@@ -19,7 +19,8 @@ export interface TurnEngine {
   handle(message: InboundMessage, state: ConversationState | null, ctx: { defaultLocale: Locale; channel: ChannelId }): TurnResult;
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** The turn's transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface ConversationRef {
   id: string;
@@ -151,7 +152,8 @@ async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number
   return found;
 }
 
-function safeToInbound(adapter: ChannelAdapter, payload: unknown, bot: BotInstance): InboundMessage | null {
+/** The adapter's reading of a stored payload; null when there is nothing to answer. */
+export function safeToInbound(adapter: ChannelAdapter, payload: unknown, bot: BotInstance): InboundMessage | null {
   try {
     return adapter.toInbound(payload, bot);
   } catch {
@@ -159,7 +161,8 @@ function safeToInbound(adapter: ChannelAdapter, payload: unknown, bot: BotInstan
   }
 }
 
-function errorSummary(err: unknown): { message: string; code?: string } {
+/** A loggable summary of an error (no message text). */
+export function errorSummary(err: unknown): { message: string; code?: string } {
   if (err instanceof Error) return { message: err.message, code: (err as { code?: string }).code };
   return { message: String(err) };
 }
@@ -173,42 +176,14 @@ async function runTurn(
   mode: 'normal' | 'apology',
 ): Promise<{ jobs: OutboundJob[]; conversationId: string; inboxClosed: boolean }> {
   const now = new Date();
-  // The hot path keeps round trips down: contact upsert and conversation load in one statement,
-  // transcript + state + inbox in one statement (see persistTurn).
-  const loaded = await tx.execute(sql`
-    with c as (
-      insert into contacts (channel, bot_id, external_id, last_seen_at)
-      values (${message.channel}, ${bot.id}, ${message.externalUserId}, now())
-      on conflict (channel, bot_id, external_id) do update set last_seen_at = excluded.last_seen_at, unreachable = false
-      returning id, locale, region, campaign)
-    select c.id as contact_id, c.locale as contact_locale, c.region as contact_region, c.campaign,
-           v.id as conversation_id, v.owner, v.locale, v.state
-    from c left join conversations v on v.contact_id = c.id`);
-  const row = loaded.rows[0] as {
-    contact_id: string;
-    contact_locale: string | null;
-    contact_region: string | null;
-    campaign: string | null;
-    conversation_id: string | null;
-    owner: ConversationRef['owner'] | null;
-    locale: string | null;
-    state: ConversationState | null;
-  };
-  const contact = { id: row.contact_id, locale: row.contact_locale, region: row.contact_region, campaign: row.campaign };
-  let conversation: { id: string; owner: ConversationRef['owner']; locale: string | null; state: ConversationState | null };
-  if (row.conversation_id && row.owner) {
-    conversation = { id: row.conversation_id, owner: row.owner, locale: row.locale, state: row.state };
-  } else {
-    const [created] = await tx.insert(conversations).values({ contactId: contact.id }).returning();
-    conversation = { id: created.id, owner: created.owner, locale: created.locale, state: null };
-  }
+  // The hot path keeps round trips down: contact upsert and conversation load (or creation) in
+  // one statement, transcript + state + inbox in one statement (see persistTurns).
+  const [loaded] = (await loadConversations(tx, [{ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId }])).values();
+  const { contact, conversation } = loaded;
   const state = conversation.state ?? null;
-  const defaultLocale: Locale = message.channel === 'webchat' && message.localeHint ? message.localeHint : bot.defaultLocale;
+  const defaultLocale = defaultLocaleOf(bot, message);
   deps.metrics?.inbound(message.channel, conversation.locale ?? defaultLocale);
-
-  if (message.kind === 'command' && message.command === 'start' && message.payload && !contact.campaign) {
-    await tx.update(contacts).set({ campaign: message.payload.slice(0, 64) }).where(eq(contacts.id, contact.id));
-  }
+  await recordCampaign(tx, message, contact);
 
   const ref: ConversationRef = { id: conversation.id, contactId: contact.id, owner: conversation.owner, locale: conversation.locale };
   if (conversation.owner !== 'bot') {
@@ -252,6 +227,107 @@ async function runTurn(
   } else {
     result = deps.engine.handle(message, state, { defaultLocale, channel: message.channel });
   }
+  const settled = await settleBotTurn(tx, deps, bot, message, inboxId, loaded, result, defaultLocale);
+  if (settled.deleted) return { jobs: settled.jobs, conversationId: conversation.id, inboxClosed: false };
+  const [outIds] = await persistTurns(tx, [settled.persist]);
+  return { jobs: replyJobs(bot, message, settled, outIds), conversationId: conversation.id, inboxClosed: true };
+}
+
+/** A person's contact and conversation as a turn starts. */
+export interface LoadedConversation {
+  contact: { id: string; locale: string | null; region: string | null; campaign: string | null };
+  conversation: { id: string; owner: ConversationRef['owner']; locale: string | null; state: ConversationState | null };
+}
+
+/** The advisory-lock key of a person (also the key of the maps below). */
+export function personLockKey(key: PersonKey): string {
+  return `${key.channel}|${key.botId}|${key.externalUserId}`;
+}
+
+/**
+ * One statement for any number of people: upserts their contacts (last seen, reachable again),
+ * creates the conversations that do not exist yet and returns both, keyed by personLockKey.
+ */
+export async function loadConversations(tx: Tx, people: PersonKey[]): Promise<Map<string, LoadedConversation>> {
+  // A stable order, so two transactions never lock the same contact rows in opposite orders.
+  const rows = people
+    .map((p) => ({ channel: p.channel, bot_id: p.botId, external_id: p.externalUserId, k: personLockKey(p) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((p, ord) => ({ ord, channel: p.channel, bot_id: p.bot_id, external_id: p.external_id }));
+  const loaded = await tx.execute(sql`
+    with c as (
+      insert into contacts (channel, bot_id, external_id, last_seen_at)
+      select p.channel, p.bot_id, p.external_id, now()
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as p(ord int, channel text, bot_id text, external_id text)
+      order by p.ord
+      on conflict (channel, bot_id, external_id) do update set last_seen_at = excluded.last_seen_at, unreachable = false
+      returning id, channel, bot_id, external_id, locale, region, campaign),
+    nv as (
+      insert into conversations (contact_id)
+      select c.id from c where not exists (select 1 from conversations v where v.contact_id = c.id)
+      returning id, contact_id, owner, locale, state)
+    select c.channel, c.bot_id, c.external_id, c.id as contact_id, c.locale as contact_locale, c.region as contact_region, c.campaign,
+           coalesce(v.id, nv.id) as conversation_id,
+           coalesce(v.owner, nv.owner) as owner,
+           case when v.id is not null then v.locale else nv.locale end as locale,
+           case when v.id is not null then v.state else nv.state end as state
+    from c left join conversations v on v.contact_id = c.id left join nv on nv.contact_id = c.id`);
+  const out = new Map<string, LoadedConversation>();
+  for (const r of loaded.rows as {
+    channel: ChannelId;
+    bot_id: string;
+    external_id: string;
+    contact_id: string;
+    contact_locale: string | null;
+    contact_region: string | null;
+    campaign: string | null;
+    conversation_id: string;
+    owner: ConversationRef['owner'];
+    locale: string | null;
+    state: ConversationState | null;
+  }[]) {
+    out.set(personLockKey({ channel: r.channel, botId: r.bot_id, externalUserId: r.external_id }), {
+      contact: { id: r.contact_id, locale: r.contact_locale, region: r.contact_region, campaign: r.campaign },
+      conversation: { id: r.conversation_id, owner: r.owner, locale: r.locale, state: r.state },
+    });
+  }
+  return out;
+}
+
+/** The locale the engine starts from when the conversation has none yet. */
+export function defaultLocaleOf(bot: BotInstance, message: InboundMessage): Locale {
+  return message.channel === 'webchat' && message.localeHint ? message.localeHint : bot.defaultLocale;
+}
+
+/** A Telegram deep link's campaign, kept on the contact the first time it is seen. */
+export async function recordCampaign(tx: Tx, message: InboundMessage, contact: LoadedConversation['contact']): Promise<void> {
+  if (message.kind === 'command' && message.command === 'start' && message.payload && !contact.campaign) {
+    await tx.update(contacts).set({ campaign: message.payload.slice(0, 64) }).where(eq(contacts.id, contact.id));
+  }
+}
+
+/** What is left of a bot turn once its effects ran: the statement to persist it, or (data deleted) the replies alone. */
+export type SettledTurn =
+  | { deleted: true; jobs: OutboundJob[] }
+  | { deleted: false; persist: PersistedTurn; replies: Reply[]; locale: Locale };
+
+/**
+ * Runs the effects of an engine result on the turn's transaction (handoff through the hooks)
+ * and prepares what persistTurns stores. Nothing is persisted for a person who deleted their data.
+ */
+export async function settleBotTurn(
+  tx: Tx,
+  deps: TurnDeps,
+  bot: BotInstance,
+  message: InboundMessage,
+  inboxId: number,
+  loaded: LoadedConversation,
+  result: TurnResult,
+  defaultLocale: Locale,
+): Promise<SettledTurn> {
+  const { contact, conversation } = loaded;
+  const ref: ConversationRef = { id: conversation.id, contactId: contact.id, owner: conversation.owner, locale: conversation.locale };
+  const state = conversation.state ?? null;
   const newState = result.state ?? state;
   const locale: Locale = newState && isLocale(newState.locale) ? newState.locale : defaultLocale;
   const replies = [...result.replies];
@@ -293,20 +369,19 @@ async function runTurn(
 
   if (deleted) {
     // Nothing of the person is kept; the confirmation is sent without a transcript row.
-    return {
-      jobs: replies.map((reply) => ({ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId, reply, locale })),
-      conversationId: conversation.id,
-      inboxClosed: false,
-    };
+    return { deleted: true, jobs: replies.map((reply) => ({ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId, reply, locale })) };
   }
 
-  if (newState && (newState.locale !== contact.locale || newState.region !== contact.region)) {
-    await tx.update(contacts).set({ locale: newState.locale, region: newState.region }).where(eq(contacts.id, contact.id));
-  }
+  // The contact's language and region follow the conversation's (stored by persistTurns).
+  const contactUpdate =
+    newState && ((newState.locale ?? null) !== contact.locale || (newState.region ?? null) !== contact.region)
+      ? { id: contact.id, locale: newState.locale ?? null, region: newState.region ?? null, keepRegion: newState.region === undefined }
+      : undefined;
   // Declined privacy notice: nothing of the texts is kept beyond the turn.
   const keep = state?.consent !== 'declined' && newState?.consent !== 'declined';
-  const outIds = await persistTurn(tx, {
+  const persist: PersistedTurn = {
     conversationId: conversation.id,
+    contactUpdate,
     channel: message.channel,
     inboxId,
     state: newState,
@@ -323,16 +398,20 @@ async function runTurn(
       payload: keep ? { choices: reply.choices ?? [], links: reply.links ?? [] } : null,
       topic: newState?.lastTopic ?? null,
     })),
-  });
-  const jobs: OutboundJob[] = outIds.map((id, i) => ({
+  };
+  return { deleted: false, persist, replies, locale };
+}
+
+/** The outbound jobs of a persisted turn (`outIds`: its replies' transcript rows, in order). */
+export function replyJobs(bot: BotInstance, message: InboundMessage, settled: { replies: Reply[]; locale: Locale }, outIds: number[]): OutboundJob[] {
+  return outIds.map((id, i) => ({
     messageId: id,
     channel: message.channel,
     botId: bot.id,
     externalUserId: message.externalUserId,
-    reply: replies[i],
-    locale,
+    reply: settled.replies[i],
+    locale: settled.locale,
   }));
-  return { jobs, conversationId: conversation.id, inboxClosed: true };
 }
 
 /**
@@ -345,25 +424,33 @@ function deletionTurn(result: TurnResult, before: ConversationState | null): Tur
   return null;
 }
 
+/** One bot turn as persistTurns stores it. */
+export interface PersistedTurn {
+  conversationId: string;
+  /** The contact's new language and region, when they changed (`keepRegion`: the state has none). */
+  contactUpdate?: { id: string; locale: string | null; region: string | null; keepRegion: boolean };
+  channel: ChannelId;
+  inboxId: number;
+  state: ConversationState | null;
+  locale: Locale;
+  inbound: { kind: string; text: string | null; payload: object | null; platformMessageId: string; locale: string | null };
+  replies: { text: string | null; payload: object | null; topic: string | null }[];
+}
+
 /**
- * One statement: the inbound message and the replies (ids in that order), the new dialogue state
- * and the inbox row closed. Returns the replies' message ids in order.
+ * One statement for any number of turns (at most one per conversation): each turn's inbound
+ * message and replies (ids in that order), the new dialogue states, the contacts' changed
+ * language and region, and the turns' inbox rows closed together with `alsoClose` (rows
+ * closed without a transcript). Returns each turn's reply message ids in order.
  */
-async function persistTurn(
-  tx: Tx,
-  t: {
-    conversationId: string;
-    channel: ChannelId;
-    inboxId: number;
-    state: ConversationState | null;
-    locale: Locale;
-    inbound: { kind: string; text: string | null; payload: object | null; platformMessageId: string; locale: string | null };
-    replies: { text: string | null; payload: object | null; topic: string | null }[];
-  },
-): Promise<number[]> {
-  const rows = [
+export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: number[] = []): Promise<number[][]> {
+  if (new Set(turns.map((t) => t.conversationId)).size !== turns.length) throw new Error('persistTurns: one turn per conversation');
+  const rows = turns.flatMap((t, ti) => [
     {
+      t: ti,
       ord: 0,
+      conversation_id: t.conversationId,
+      channel: t.channel,
       direction: 'in',
       author: 'user',
       kind: t.inbound.kind,
@@ -376,7 +463,10 @@ async function persistTurn(
       topic: null,
     },
     ...t.replies.map((r, i) => ({
+      t: ti,
       ord: i + 1,
+      conversation_id: t.conversationId,
+      channel: t.channel,
       direction: 'out',
       author: 'bot',
       kind: 'reply',
@@ -388,21 +478,36 @@ async function persistTurn(
       locale: t.locale,
       topic: r.topic,
     })),
-  ];
+  ]);
+  const convs = turns.map((t) => ({ id: t.conversationId, state: t.state, locale: t.locale }));
+  const closes = [...turns.map((t) => t.inboxId), ...alsoClose];
+  const contactUpdates = turns.flatMap((t) => (t.contactUpdate ? [t.contactUpdate] : []));
   const result = await tx.execute(sql`
     with ins as (
       insert into messages (conversation_id, direction, author, kind, text, payload, channel, platform_message_id, inbox_id, status, locale, topic)
-      select ${t.conversationId}::uuid, r.direction, r.author, r.kind, r.text, r.payload, ${t.channel}, r.platform_message_id, r.inbox_id, r.status, r.locale, r.topic
+      select r.conversation_id, r.direction, r.author, r.kind, r.text, r.payload, r.channel, r.platform_message_id, r.inbox_id, r.status, r.locale, r.topic
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r(ord int, direction text, author text, kind text, text text, payload jsonb, platform_message_id text, inbox_id bigint, status text, locale text, topic text)
-      order by r.ord
-      returning id, direction),
+        as r(t int, ord int, conversation_id uuid, channel text, direction text, author text, kind text, text text, payload jsonb,
+             platform_message_id text, inbox_id bigint, status text, locale text, topic text)
+      order by r.t, r.ord
+      returning id, conversation_id, direction),
     conv as (
-      update conversations set state = ${JSON.stringify(t.state)}::jsonb, locale = ${t.locale}, updated_at = now(), last_inbound_at = now()
-      where id = ${t.conversationId}::uuid returning 1),
-    ib as (update inbox set processed_at = now(), payload = null where id = ${t.inboxId} returning 1)
-    select id, direction from ins order by id`);
-  return (result.rows as { id: number; direction: string }[]).filter((r) => r.direction === 'out').map((r) => Number(r.id));
+      update conversations v set state = s.state, locale = s.locale, updated_at = now(), last_inbound_at = now()
+      from jsonb_to_recordset(${JSON.stringify(convs)}::jsonb) as s(id uuid, state jsonb, locale text)
+      where v.id = s.id returning 1),
+    ct as (
+      update contacts c set locale = u.locale, region = case when u."keepRegion" then c.region else u.region end
+      from jsonb_to_recordset(${JSON.stringify(contactUpdates)}::jsonb) as u(id uuid, locale text, region text, "keepRegion" boolean)
+      where c.id = u.id returning 1),
+    ib as (
+      update inbox set processed_at = now(), payload = null
+      where id in (select x::bigint from jsonb_array_elements_text(${JSON.stringify(closes)}::jsonb) as x) returning 1)
+    select id, conversation_id, direction from ins order by id`);
+  const outIds = new Map<string, number[]>(turns.map((t) => [t.conversationId, []]));
+  for (const r of result.rows as { id: number | string; conversation_id: string; direction: string }[]) {
+    if (r.direction === 'out') outIds.get(r.conversation_id)?.push(Number(r.id));
+  }
+  return turns.map((t) => outIds.get(t.conversationId) ?? []);
 }
 
 function inboundText(message: InboundMessage): string | null {

@@ -10,6 +10,7 @@ import type { ChannelId } from '../../bots/engine/types';
 import type { BotInstance } from '../../bots/instances';
 import type { Db } from '../db/client';
 import { contacts, messages } from '../db/schema';
+import { microBatch } from '../db/micro-batch';
 import { outboundItems, type OutboundJob } from './queues';
 
 export interface OutboundDeps {
@@ -87,13 +88,25 @@ export async function deliverOutbound(deps: OutboundDeps, job: OutboundJob, isLa
   return outcome;
 }
 
-/** One statement for all replies of the job that went out. */
-async function markSent(db: Db, sent: { id: number; platformMessageId: string | null }[]): Promise<void> {
+type Sent = { id: number; platformMessageId: string | null };
+const sentMarkers = new WeakMap<Db, (sent: Sent[]) => Promise<void>>();
+
+/** One statement for the replies that went out, shared by the jobs finishing at the same moment. */
+async function markSent(db: Db, sent: Sent[]): Promise<void> {
   if (sent.length === 0) return;
-  await db.execute(sql`
-    update messages m set status = 'sent', sent_at = now(), platform_message_id = v.pid
-    from jsonb_to_recordset(${JSON.stringify(sent.map((s) => ({ id: s.id, pid: s.platformMessageId })))}::jsonb) as v(id bigint, pid text)
-    where m.id = v.id and m.status = 'pending'`);
+  let mark = sentMarkers.get(db);
+  if (!mark) {
+    mark = microBatch(async (batches: Sent[][]) => {
+      const all = batches.flat();
+      await db.execute(sql`
+        update messages m set status = 'sent', sent_at = now(), platform_message_id = v.pid
+        from jsonb_to_recordset(${JSON.stringify(all.map((s) => ({ id: s.id, pid: s.platformMessageId })))}::jsonb) as v(id bigint, pid text)
+        where m.id = v.id and m.status = 'pending'`);
+      return batches.map(() => undefined);
+    });
+    sentMarkers.set(db, mark);
+  }
+  await mark(sent);
 }
 
 async function markFailed(db: Db, messageIds: (number | undefined)[], reason: string): Promise<void> {

@@ -1,0 +1,286 @@
+/**
+ * Turns of several people in one transaction. Every PostgreSQL round trip costs real CPU, and
+ * a turn on its own makes six (begin, lock, select, load, persist, commit); the inbound jobs
+ * that run at the same time hand their person to a collector instead, which every couple of
+ * milliseconds processes the whole group the way processPerson processes one person:
+ *
+ *   begin → try-lock every person (one statement) → their oldest unprocessed inbox rows (one
+ *   statement, so the snapshot is taken after the locks) → contacts and conversations (one
+ *   statement) → engine per message → effects on the same transaction → transcripts, states
+ *   and inbox rows (one statement) → commit → every reply queued with one addBulk.
+ *
+ * Only plain bot turns are batched. A person whose conversation is handed off, whose message
+ * is answered with the apology, or whose turn asks for a handoff is processed alone after the
+ * commit by processPerson (the handoff hooks never run in a shared transaction). A person with
+ * further rows waiting goes into the next round, one row per round, in id order. Whenever a
+ * batch fails, its people are processed one by one by processPerson, so one bad message never
+ * holds the others back and the attempt counting and apology stay exactly as they are.
+ */
+import { sql } from 'drizzle-orm';
+import type { ChannelId, InboundMessage } from '../../bots/engine/types';
+import type { BotInstance } from '../../bots/instances';
+import type { OutboundJob } from '../delivery/queues';
+import {
+  defaultLocaleOf,
+  errorSummary,
+  loadConversations,
+  persistTurns,
+  personLockKey,
+  PersonBusyError,
+  processPerson,
+  recordCampaign,
+  replyJobs,
+  safeToInbound,
+  settleBotTurn,
+  type PersistedTurn,
+  type PersonKey,
+  type SettledTurn,
+  type TurnDeps,
+} from './turn';
+
+export interface TurnBatcherOptions {
+  /** A batch starts at once when this many people are waiting (default 64). */
+  maxBatch?: number;
+  /** Otherwise this long after the first one arrived (default 1 ms). */
+  windowMs?: number;
+  /**
+   * At most this many batches run at the same time (default 2); people arriving meanwhile wait
+   * for one to finish, so under load the batches grow instead of the number of transactions.
+   */
+  maxInFlight?: number;
+}
+
+/** Collects the people of concurrently running inbound jobs and processes them in batches. */
+export interface TurnBatcher {
+  /**
+   * Processes every unprocessed inbox row of the person, oldest first, like processPerson:
+   * resolves with how many, rejects with PersonBusyError when another worker holds the person.
+   */
+  submit(key: PersonKey, receivedAtMs?: number): Promise<number>;
+}
+
+interface Waiting {
+  key: PersonKey;
+  receivedAtMs?: number;
+  waiters: { resolve(n: number): void; reject(err: unknown): void }[];
+  processed: number;
+}
+
+/** A batcher over the turn dependencies; see the module comment. */
+export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {}): TurnBatcher {
+  const maxBatch = opts.maxBatch ?? 64;
+  const windowMs = opts.windowMs ?? 1;
+  const maxInFlight = opts.maxInFlight ?? 2;
+  const pending = new Map<string, Waiting>();
+  let timer: NodeJS.Timeout | null = null;
+  let inFlight = 0;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending.size === 0 || inFlight >= maxInFlight) return; // a finishing batch flushes again
+    const batch = [...pending.values()].slice(0, maxBatch);
+    for (const w of batch) pending.delete(personLockKey(w.key));
+    inFlight += 1;
+    void runBatch(deps, batch).finally(() => {
+      inFlight -= 1;
+      flush();
+    });
+  };
+  return {
+    submit(key, receivedAtMs) {
+      return new Promise<number>((resolve, reject) => {
+        const id = personLockKey(key);
+        let entry = pending.get(id);
+        if (!entry) {
+          entry = { key, receivedAtMs, waiters: [], processed: 0 };
+          pending.set(id, entry);
+        }
+        entry.waiters.push({ resolve, reject });
+        if (pending.size >= maxBatch) flush();
+        else timer ??= setTimeout(flush, windowMs);
+      });
+    },
+  };
+}
+
+const settle = (w: Waiting, outcome: { n: number } | { err: unknown }) => {
+  for (const waiter of w.waiters) {
+    if ('n' in outcome) waiter.resolve(outcome.n);
+    else waiter.reject(outcome.err);
+  }
+};
+
+/** The person alone, by the one-person code (after the batch's commit). */
+async function alone(deps: TurnDeps, w: Waiting): Promise<void> {
+  try {
+    settle(w, { n: w.processed + (await processPerson(deps, w.key, w.receivedAtMs)) });
+  } catch (err) {
+    settle(w, { err });
+  }
+}
+
+/** Runs rounds until nobody of the batch has rows left; never rejects (each waiter is settled). */
+async function runBatch(deps: TurnDeps, batch: Waiting[]): Promise<void> {
+  let round = batch;
+  while (round.length > 0) {
+    let outcome: RoundOutcome;
+    try {
+      outcome = await runRound(deps, round);
+    } catch (err) {
+      deps.log?.warn({ err: errorSummary(err), people: round.length }, 'batched turns failed: processing the people one by one');
+      await Promise.all(round.map((w) => alone(deps, w)));
+      return;
+    }
+    for (const w of outcome.busy) settle(w, { err: new PersonBusyError() });
+    for (const w of outcome.finished) settle(w, outcome.enqueueError !== undefined ? { err: outcome.enqueueError } : { n: w.processed });
+    await Promise.all(outcome.alone.map((w) => alone(deps, w)));
+    if (outcome.enqueueError !== undefined) {
+      for (const w of outcome.more) settle(w, { err: outcome.enqueueError });
+      return;
+    }
+    round = outcome.more;
+  }
+}
+
+interface RoundOutcome {
+  /** Locked by another worker. */
+  busy: Waiting[];
+  /** Nothing (more) to do. */
+  finished: Waiting[];
+  /** To be processed one by one after the commit. */
+  alone: Waiting[];
+  /** One row processed, further rows waiting. */
+  more: Waiting[];
+  /** The replies could not be queued (they stay pending; the recovery sweep sends them). */
+  enqueueError?: unknown;
+}
+
+interface Candidate {
+  w: Waiting;
+  row: { id: number; receivedMs: number };
+  bot: BotInstance;
+  message: InboundMessage;
+  more: boolean;
+}
+
+/** One transaction over the people of the round: at most one inbox row each. */
+async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome> {
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const out: RoundOutcome = { busy: [], finished: [], alone: [], more: [] };
+  const jobs: OutboundJob[] = [];
+  const conversationIds: string[] = [];
+  const counted: Waiting[] = [];
+  await deps.db.transaction(async (tx) => {
+    const ids = round.map((w) => personLockKey(w.key));
+    const lock = await tx.execute(
+      sql`select k, pg_try_advisory_xact_lock(hashtextextended(k, 0)) as locked from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as k`,
+    );
+    const locked = new Set((lock.rows as { k: string; locked: boolean }[]).filter((r) => r.locked).map((r) => r.k));
+    const mine = round.filter((w) => locked.has(personLockKey(w.key)));
+    out.busy = round.filter((w) => !locked.has(personLockKey(w.key)));
+    if (mine.length === 0) return;
+
+    // A statement of its own, after the locks: it sees every row a previous holder committed.
+    const people = mine.map((w) => ({ channel: w.key.channel, bot_id: w.key.botId, external_user_id: w.key.externalUserId }));
+    const found = await tx.execute(sql`
+      select id, channel, bot_id, external_user_id, payload, attempts, (extract(epoch from received_at) * 1000)::float8 as received_ms
+      from (
+        select i.*, row_number() over (partition by i.channel, i.bot_id, i.external_user_id order by i.id) as rn
+        from inbox i
+        join jsonb_to_recordset(${JSON.stringify(people)}::jsonb) as p(channel text, bot_id text, external_user_id text)
+          on i.channel = p.channel and i.bot_id = p.bot_id and i.external_user_id = p.external_user_id
+        where i.processed_at is null) x
+      where rn <= 2
+      order by id`);
+    const rowsOf = new Map<string, { id: number; payload: unknown; attempts: number; receivedMs: number }[]>();
+    for (const r of found.rows as { id: number | string; channel: ChannelId; bot_id: string; external_user_id: string; payload: unknown; attempts: number; received_ms: number }[]) {
+      const k = personLockKey({ channel: r.channel, botId: r.bot_id, externalUserId: r.external_user_id });
+      const list = rowsOf.get(k) ?? [];
+      list.push({ id: Number(r.id), payload: r.payload, attempts: r.attempts, receivedMs: Number(r.received_ms) });
+      rowsOf.set(k, list);
+    }
+
+    const closes: number[] = [];
+    const candidates: Candidate[] = [];
+    const done = (w: Waiting, more: boolean) => {
+      counted.push(w);
+      (more ? out.more : out.finished).push(w);
+    };
+    for (const w of mine) {
+      const rows = rowsOf.get(personLockKey(w.key)) ?? [];
+      const row = rows[0];
+      if (!row) {
+        out.finished.push(w);
+        continue;
+      }
+      const more = rows.length > 1;
+      const bot = deps.bots.get(w.key.botId);
+      const adapter = deps.adapters.get(w.key.channel);
+      const message = bot && adapter ? safeToInbound(adapter, row.payload, bot) : null;
+      if (!bot || !message) {
+        // Unknown bot, or nothing to answer (edited message, status …): close the row.
+        closes.push(row.id);
+        done(w, more);
+      } else if (row.attempts >= maxAttempts - 1) {
+        out.alone.push(w); // answered with the apology
+      } else {
+        candidates.push({ w, row, bot, message, more });
+      }
+    }
+
+    const loaded =
+      candidates.length > 0
+        ? await loadConversations(tx, candidates.map((c) => ({ channel: c.message.channel, botId: c.bot.id, externalUserId: c.message.externalUserId })))
+        : new Map();
+    const persisted: { c: Candidate; settled: Extract<SettledTurn, { deleted: false }> }[] = [];
+    for (const c of candidates) {
+      const { w, bot, message } = c;
+      const conv = loaded.get(personLockKey({ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId }));
+      if (!conv || conv.conversation.owner !== 'bot') {
+        out.alone.push(w); // handed off: the hooks run in the person's own transaction
+        continue;
+      }
+      const defaultLocale = defaultLocaleOf(bot, message);
+      let result;
+      try {
+        result = deps.engine.handle(message, conv.conversation.state ?? null, { defaultLocale, channel: message.channel });
+      } catch {
+        out.alone.push(w); // failed: counted and logged by processPerson
+        continue;
+      }
+      if (result.effects.some((e) => e.type === 'handoff')) {
+        out.alone.push(w);
+        continue;
+      }
+      deps.metrics?.inbound(message.channel, conv.conversation.locale ?? defaultLocale);
+      await recordCampaign(tx, message, conv.contact);
+      const settled = await settleBotTurn(tx, deps, bot, message, c.row.id, conv, result, defaultLocale);
+      const receivedAtMs = w.receivedAtMs ?? c.row.receivedMs;
+      if (settled.deleted) {
+        jobs.push(...settled.jobs.map((j) => ({ ...j, receivedAtMs })));
+        closes.push(c.row.id);
+      } else {
+        persisted.push({ c, settled });
+      }
+      conversationIds.push(conv.conversation.id);
+      done(w, c.more);
+    }
+
+    const turns: PersistedTurn[] = persisted.map((p) => p.settled.persist);
+    const outIds = turns.length + closes.length > 0 ? await persistTurns(tx, turns, closes) : [];
+    persisted.forEach(({ c, settled }, i) => {
+      const receivedAtMs = c.w.receivedAtMs ?? c.row.receivedMs;
+      jobs.push(...replyJobs(c.bot, c.message, settled, outIds[i]).map((j) => ({ ...j, receivedAtMs })));
+    });
+  });
+  for (const w of counted) w.processed += 1; // committed
+  if (jobs.length > 0) {
+    try {
+      await deps.enqueueOutbound(jobs);
+    } catch (err) {
+      out.enqueueError = err;
+    }
+  }
+  for (const id of conversationIds) deps.hooks?.afterCommit?.(id);
+  return out;
+}
