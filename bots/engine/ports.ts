@@ -70,6 +70,18 @@ export interface TopicAnswer {
   /** ISO date the content was last reviewed: the "as of" date shown to people. */
   asOf: string;
   institutions: InstitutionView[];
+  /**
+   * German terms used in this answer, each explained in the reader's language (from the
+   * glossary): the words people will meet on forms. Empty or absent for German readers.
+   */
+  terms?: GlossaryTermView[];
+}
+
+/** A German term and its explanation, e.g. "Aufenthaltstitel – the umbrella term for …". */
+export interface GlossaryTermView {
+  term: string;
+  /** One sentence in the reader's language; starts with the term itself. */
+  explanation: string;
 }
 
 /** One candidate topic with its calibrated score in 0..1. */

@@ -115,4 +115,14 @@ describe('renderAnswer', () => {
     const [, followUp] = renderAnswer({ answer: { ...base, mode: 'handoff' }, regionalParts: [], allRegions: false, institutions: [], say });
     expect(followUp.text).toBe(say('answer.handoffOffer'));
   });
+
+  it('explains the German terms the answer uses, after the text and before who helps', () => {
+    const answer: TopicAnswer = { ...base, terms: [{ term: 'Sperrkonto', explanation: 'Sperrkonto – a blocked bank account.' }] };
+    const [main] = renderAnswer({ answer, regionalParts: [], allRegions: false, institutions: [withCity], say });
+    const termsAt = main.text.indexOf(`${say('answer.terms')}\n• Sperrkonto – a blocked bank account.`);
+    expect(termsAt).toBeGreaterThan(main.text.indexOf(base.text));
+    expect(termsAt).toBeLessThan(main.text.indexOf('Office B'));
+    const [plain] = renderAnswer({ answer: base, regionalParts: [], allRegions: false, institutions: [], say });
+    expect(plain.text).not.toContain(say('answer.terms'));
+  });
 });

@@ -76,6 +76,11 @@ export function renderAnswer(input: RenderAnswerInput): Reply[] {
     }
   }
 
+  // German words the person will meet on forms, explained in their language (glossary).
+  if (answer.terms && answer.terms.length > 0) {
+    blocks.push([say('answer.terms'), ...answer.terms.map((t) => `• ${t.explanation.trim()}`)].join('\n'));
+  }
+
   if (input.institutions.length > 0) {
     const header = answer.mode === 'answer' ? say('answer.institutions') : say('answer.institutionsRefer');
     blocks.push([header, ...input.institutions.map((i) => institutionLine(i, say))].join('\n'));

@@ -109,3 +109,20 @@ describe('KnowledgeBase port over a snapshot', () => {
     }
   });
 });
+
+describe('German terms explained under answers (glossary)', () => {
+  const real = createKnowledgeBase(loadSnapshotFromFiles(path.resolve(__dirname, '../../knowledge-base')));
+
+  it('explains the German terms an answer uses, in the reader\'s language, at most two', () => {
+    const a = real.answer('blocked-account', 'es', { region: null, today: '2026-11-27' })!;
+    expect(a.terms?.length).toBeGreaterThan(0);
+    expect(a.terms!.length).toBeLessThanOrEqual(2);
+    expect(a.terms![0]).toEqual({ term: 'Sperrkonto', explanation: expect.stringMatching(/^Sperrkonto – cuenta bloqueada/) });
+    // Every explained term really occurs in the answer.
+    for (const t of a.terms!) expect(`${a.text} ${a.regionalText ?? ''}`.toLowerCase()).toContain(t.term.toLowerCase().split(' ')[0]);
+  });
+
+  it('explains nothing to German readers (the terms are their words)', () => {
+    expect(real.answer('blocked-account', 'de', { region: null, today: '2026-11-27' })!.terms).toBeUndefined();
+  });
+});

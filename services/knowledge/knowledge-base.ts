@@ -14,6 +14,7 @@
 import type {
   CategoryView,
   Classification,
+  GlossaryTermView,
   InstitutionView,
   KnowledgeBase,
   RegionView,
@@ -23,7 +24,7 @@ import type {
 import type { Locale, RegionId } from '../../bots/engine/types';
 import { classifierTopics, TopicClassifier, type ClassificationDetail, type ClassifierOptions } from './classifier';
 import { renderFacts } from './facts';
-import type { Institution, KnowledgeSnapshot, LocalizedMap, TopicDoc } from './snapshot';
+import type { GlossaryEntry, Institution, KnowledgeSnapshot, LocalizedMap, TopicDoc } from './snapshot';
 
 export interface KnowledgeBaseOptions {
   /** Identifies the loaded content, e.g. the kb_versions version or 'files'. */
@@ -48,10 +49,7 @@ export function createKnowledgeBase(snapshot: KnowledgeSnapshot, opts: Knowledge
   const bySlug = new Map<string, TopicDoc>();
   for (const t of topics) bySlug.set(t.slug, t);
   for (const t of topics) for (const alias of t.aliases ?? []) if (!bySlug.has(alias)) bySlug.set(alias, t);
-  const institutions = new Map<string, Institution>();
-  for (const i of snapshot.institutions) if (i && typeof i.id === 'string') institutions.set(i.id, i);
-  const regionIds = new Set(snapshot.regions.map((r) => r.id));
-  const lookups: AnswerLookups = { facts: snapshot.facts, institutions, regionIds };
+  const lookups = answerLookups(snapshot);
   // Menu order: the order of required-topics.yaml, then any further topics by slug.
   const order = new Map<string, number>();
   snapshot.requiredTopics.forEach((t, i) => order.set(t.slug, i));
@@ -103,13 +101,47 @@ export interface AnswerLookups {
   facts: KnowledgeSnapshot['facts'];
   institutions: ReadonlyMap<string, Institution>;
   regionIds: ReadonlySet<string>;
+  /** Glossary terms with the German spellings that find them in an answer text. */
+  glossary: readonly { entry: GlossaryEntry; pattern: RegExp }[];
+}
+
+/** At most this many German terms are explained under one answer (a phone screen is small). */
+export const MAX_TERMS_PER_ANSWER = 2;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Finds the term or one of its German spellings as a whole word (letters on neither side). */
+function glossaryPattern(entry: GlossaryEntry): RegExp | null {
+  const forms = [entry.term, ...(entry.variants ?? [])].filter((f) => typeof f === 'string' && f.trim().length >= 3);
+  if (forms.length === 0) return null;
+  forms.sort((a, b) => b.length - a.length);
+  return new RegExp(`(?<![\\p{L}])(?:${forms.map(escapeRegExp).join('|')})(?![\\p{L}])`, 'iu');
 }
 
 /** Lookups over a snapshot, for resolving single answers without building the index (editor preview). */
 export function answerLookups(snapshot: KnowledgeSnapshot): AnswerLookups {
   const institutions = new Map<string, Institution>();
   for (const i of snapshot.institutions) if (i && typeof i.id === 'string') institutions.set(i.id, i);
-  return { facts: snapshot.facts, institutions, regionIds: new Set(snapshot.regions.map((r) => r.id)) };
+  const glossary: { entry: GlossaryEntry; pattern: RegExp }[] = [];
+  for (const entry of snapshot.glossary ?? []) {
+    const pattern = entry && typeof entry.term === 'string' ? glossaryPattern(entry) : null;
+    if (pattern) glossary.push({ entry, pattern });
+  }
+  return { facts: snapshot.facts, institutions, regionIds: new Set(snapshot.regions.map((r) => r.id)), glossary };
+}
+
+/** The German terms of the glossary that `text` uses, in order of first use, explained for `locale`. */
+export function termsUsedIn(lookups: AnswerLookups, text: string, locale: Locale): GlossaryTermView[] {
+  if (locale === 'de') return [];
+  const found: { at: number; view: GlossaryTermView }[] = [];
+  for (const { entry, pattern } of lookups.glossary) {
+    const m = pattern.exec(text);
+    const explanation = pick(entry.explain, locale);
+    if (m && explanation) found.push({ at: m.index, view: { term: entry.term, explanation } });
+  }
+  return found.sort((a, b) => a.at - b.at).slice(0, MAX_TERMS_PER_ANSWER).map((f) => f.view);
 }
 
 function institutionView(inst: Institution, locale: Locale): InstitutionView {
@@ -147,16 +179,20 @@ export function resolveTopicAnswer(lookups: AnswerLookups, t: TopicDoc, locale: 
     insts.push(institutionView(inst, locale));
   }
 
+  const text = render(c.answer).trim();
+  const regionalText = regionalRaw ? render(regionalRaw).trim() : undefined;
+  const terms = termsUsedIn(lookups, `${text}\n${regionalText ?? ''}`, locale);
   return {
     slug: t.slug,
     title: render(c.title),
     mode: t.mode,
-    text: render(c.answer).trim(),
+    text,
     ...(c.more ? { more: render(c.more).trim() } : {}),
-    ...(regionalRaw ? { regionalText: render(regionalRaw).trim() } : {}),
+    ...(regionalText ? { regionalText } : {}),
     regionDependent,
     sources: (t.sources ?? []).map((s) => ({ title: s.title, url: s.url, checkedOn: String(s.checked_on) })),
     asOf: String(t.reviewed_on),
     institutions: insts,
+    ...(terms.length > 0 ? { terms } : {}),
   };
 }
