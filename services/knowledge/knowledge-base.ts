@@ -77,7 +77,12 @@ export function createKnowledgeBase(snapshot: KnowledgeSnapshot, opts: Knowledge
     },
 
     regions(locale: Locale): RegionView[] {
-      return snapshot.regions.map((r) => ({ id: r.id, name: pick(r.names, locale, r.id) }));
+      // Aliases (cities, short forms) and the names in every language let people name their state in their own words.
+      return snapshot.regions.map((r) => ({
+        id: r.id,
+        name: pick(r.names, locale, r.id),
+        aliases: [...new Set([...(r.aliases ?? []), ...Object.values(r.names ?? {}).filter((n): n is string => typeof n === 'string')])],
+      }));
     },
 
     classify(text: string, hint?: Locale): Classification {
