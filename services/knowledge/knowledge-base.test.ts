@@ -18,10 +18,14 @@ describe('KnowledgeBase port over a snapshot', () => {
     ]);
     expect(kb.topics('visa', 'es')).toEqual([{ slug: 'blue-card', category: 'visa', title: 'Tarjeta Azul UE' }]);
     expect(kb.topics('nope', 'es')).toEqual([]);
-    expect(kb.regions('de')).toEqual([
+    expect(kb.regions('de')).toMatchObject([
       { id: 'mv', name: 'Mecklenburg-Vorpommern' },
       { id: 'st', name: 'Sachsen-Anhalt' },
     ]);
+    // People name their state by a city or in their own language: aliases and every name.
+    const [mv, st] = kb.regions('de');
+    expect(mv.aliases).toEqual(expect.arrayContaining(['rostock', 'Мекленбург — Передняя Померания', 'Mecklenburg-Western Pomerania']));
+    expect(st.aliases).toEqual(expect.arrayContaining(['magdeburg', 'Sajonia-Anhalt']));
     expect(kb.topicTitle('kita-place', 'vi')).toBe('Tìm chỗ nhà trẻ (Kita)');
     expect(kb.topicTitle('nope', 'vi')).toBeNull();
   });
