@@ -62,7 +62,7 @@ export interface PersonKey {
 /** Text of the apology sent when a message could not be processed (never leaves a person unanswered). */
 const APOLOGY: Record<Locale, string> = {
   ru: 'Извините, при обработке Вашего сообщения произошла ошибка. Пожалуйста, попробуйте ещё раз или напишите «оператор».',
-  vi: 'Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Vui lòng thử lại hoặc nhắn «tư vấn viên».',
+  vi: 'Xin lỗi, đã có lỗi khi xử lý tin nhắn của Anh/Chị. Xin Anh/Chị vui lòng thử lại hoặc nhắn «tư vấn viên».',
   es: 'Disculpe, ocurrió un error al procesar su mensaje. Por favor, inténtelo de nuevo o escriba «asesor».',
   de: 'Entschuldigung, bei Ihrer Nachricht ist ein Fehler aufgetreten. Bitte versuchen Sie es noch einmal oder schreiben Sie „Berater“.',
   en: 'Sorry, something went wrong with your message. Please try again, or write "human" to reach a counsellor.',
