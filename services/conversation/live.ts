@@ -48,8 +48,3 @@ export function createLiveHub(pub: Redis, sub: Redis, prefix: string): LiveHub {
     },
   };
 }
-
-/** Ready once the pattern subscription is active (so no event is missed right after connect). */
-export async function ensureLiveSubscribed(sub: Redis, prefix: string): Promise<void> {
-  await sub.psubscribe(`${prefix}:live:*`);
-}
