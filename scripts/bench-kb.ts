@@ -12,11 +12,7 @@ import path from 'node:path';
 import { LOCALES, type Locale } from '../bots/engine/types';
 import { classifierTopics, TopicClassifier, type ClassifierTopic } from '../services/knowledge/classifier';
 import { readKnowledgeFiles } from '../services/knowledge/load-files';
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argValue } from './cli-args';
 
 /** Small deterministic PRNG (mulberry32), so runs are comparable. */
 function rng(seed: number): () => number {

@@ -10,11 +10,12 @@ import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client, Pool } from 'pg';
+import { argValue } from './cli-args';
 
 /** `--name N` from the command line, else the default. */
 export function numberOption(args: string[], name: string, def: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
+  const value = argValue(`--${name}`, args);
+  return value === undefined ? def : Number(value);
 }
 
 export function percentile(sorted: number[], p: number): number {

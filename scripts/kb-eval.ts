@@ -12,11 +12,7 @@ import { classifierFromSnapshot } from '../services/knowledge/classifier';
 import { classifierCacheKey, readCachedClassifier, writeCachedClassifier } from '../services/knowledge/classifier-cache';
 import { evaluate, formatReport, parseJsonLines, type LabelledLine } from '../services/knowledge/evaluate';
 import { readKnowledgeFiles } from '../services/knowledge/load-files';
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argValue } from './cli-args';
 
 function main(): void {
   const args = process.argv.slice(2);

@@ -13,11 +13,7 @@ import { loadConfig } from '../services/config/config';
 import { createDb } from '../services/db/client';
 import { writeSnapshotToFiles } from '../services/knowledge/export-files';
 import { loadActiveSnapshot, loadSnapshotVersion } from '../services/knowledge/store';
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argValue } from './cli-args';
 
 async function main(): Promise<void> {
   const config = loadConfig();

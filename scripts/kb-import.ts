@@ -13,11 +13,7 @@ import { createDb, ensureDatabase, runMigrations } from '../services/db/client';
 import { formatProblem } from '../services/knowledge/problems';
 import { importSnapshot } from '../services/knowledge/store';
 import { hasErrors, validateDirectory } from '../services/knowledge/validate';
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argValue } from './cli-args';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -14,11 +14,7 @@ import { classifierFromSnapshot } from '../services/knowledge/classifier';
 import { classifierCacheKey, readCachedClassifier, writeCachedClassifier } from '../services/knowledge/classifier-cache';
 import { readKnowledgeFiles } from '../services/knowledge/load-files';
 import { formatProblem } from '../services/knowledge/problems';
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argValue } from './cli-args';
 
 async function main(): Promise<void> {
   const timing = process.argv.includes('--timing');

@@ -8,11 +8,7 @@
 import path from 'node:path';
 import { formatProblem } from '../services/knowledge/problems';
 import { hasErrors, validateDirectory } from '../services/knowledge/validate';
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argValue } from './cli-args';
 
 function main(): void {
   const dir = path.resolve(argValue('--dir') ?? path.join(__dirname, '..', 'knowledge-base'));
