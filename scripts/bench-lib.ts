@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client, Pool } from 'pg';
+import { dropKeysWithPrefix } from '../test/helpers/redis';
 import { argValue } from './cli-args';
 
 /** `--name N` from the command line, else the default. */
@@ -53,22 +54,11 @@ export async function createBenchStore(databaseUrl: string, redisUrl: string): P
     prefix,
     async drop() {
       await adminQuery(`drop database if exists "${dbName}" with (force)`);
-      await dropRedisPrefix(redisUrl, prefix);
+      await dropKeysWithPrefix(redisUrl, prefix);
     },
   };
 }
 
-/** Removes every Redis key under `prefix:`. */
-export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-}
 
 /** Questions people ask (from the development set), cycled. */
 export function benchQuestions(): string[] {
@@ -152,6 +142,6 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
   connection.disconnect();
   workerConnection.disconnect();
   await pool.end();
-  await dropRedisPrefix(store.redisUrl, barePrefix);
+  await dropKeysWithPrefix(store.redisUrl, barePrefix);
   return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }

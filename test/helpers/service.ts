@@ -3,11 +3,11 @@
  * unique key prefix) on a random port, with fake platform servers passed in as overrides.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../services/config/config';
 import { buildService, type Role, type Service, type ServiceOverrides } from '../../services/build-service';
 import { createTestDb, type TestDb } from './db';
+import { dropKeysWithPrefix } from './redis';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -44,14 +44,7 @@ export function uniquePrefix(label: string): string {
 
 /** Removes every Redis key of a test prefix. */
 export async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await dropKeysWithPrefix(REDIS_URL, prefix);
 }
 
 export async function startTestService(
