@@ -5,27 +5,12 @@
  * through 'message' events and answers come out through sendMessage, choices as numbered text
  * that the person answers with a number. No WhatsApp, no browser.
  */
-import { EventEmitter } from 'node:events';
 import type { BotInstance } from '../../bots/instances';
-import type { WebClientLike, WebMessageLike } from '../../bots/channels/whatsapp/web-client';
+import type { WebMessageLike } from '../../bots/channels/whatsapp/web-client';
 import { createStaffUser } from '../../services/console/users';
 import { startTestService, waitFor, type TestService } from '../helpers/service';
+import { StandInClient } from '../helpers/whatsapp-web-stand-in';
 
-class StandInClient extends EventEmitter implements WebClientLike {
-  sent: Array<{ chatId: string; content: string; options?: { linkPreview?: boolean } }> = [];
-  initialized = 0;
-  destroyed = 0;
-  async initialize() {
-    this.initialized += 1;
-  }
-  async sendMessage(chatId: string, content: string, options?: { linkPreview?: boolean }) {
-    this.sent.push({ chatId, content, options });
-    return { id: { _serialized: `true_${chatId}_OUT${this.sent.length}` } };
-  }
-  async destroy() {
-    this.destroyed += 1;
-  }
-}
 
 const PILOT: BotInstance = { id: 'whatsapp-es-pilot', channel: 'whatsapp', defaultLocale: 'es', secrets: {}, options: { mode: 'web' } };
 const PASSWORD = 'a long enough test passphrase';

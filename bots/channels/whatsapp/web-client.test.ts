@@ -4,7 +4,6 @@
  * sendMessage, destroy). Messages in → the Cloud API's shape → InboundMessage; replies out →
  * sendMessage with numbered text.
  */
-import { EventEmitter } from 'node:events';
 import type { BotInstance } from '../../instances';
 import { ChannelError } from '../channel';
 import { WHATSAPP_NUMBER_MESSAGES_PER_S } from './options';
@@ -16,27 +15,11 @@ import {
   loadWhatsAppWebLibrary,
   webMessageToCloud,
   WhatsAppWebMissingError,
-  type WebClientLike,
   type WebMessageLike,
 } from './web-client';
 import type { CloudMessage } from './webhook';
+import { StandInClient } from '../../../test/helpers/whatsapp-web-stand-in';
 
-/** A stand-in for whatsapp-web.js's Client. */
-class StandInClient extends EventEmitter implements WebClientLike {
-  sent: Array<{ chatId: string; content: string; options?: { linkPreview?: boolean } }> = [];
-  initialized = 0;
-  destroyed = 0;
-  async initialize() {
-    this.initialized += 1;
-  }
-  async sendMessage(chatId: string, content: string, options?: { linkPreview?: boolean }) {
-    this.sent.push({ chatId, content, options });
-    return { id: { _serialized: `true_${chatId}_OUT${this.sent.length}` } };
-  }
-  async destroy() {
-    this.destroyed += 1;
-  }
-}
 
 const bot: BotInstance = { id: 'whatsapp-es-pilot', channel: 'whatsapp', defaultLocale: 'es', secrets: {}, options: { mode: 'web' } };
 const CHAT = '34600111222@c.us';
