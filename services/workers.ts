@@ -9,8 +9,19 @@ import type { Logger } from 'pino';
 import type { ChannelId, Reply } from '../bots/engine/types';
 import type { Db } from './db/client';
 import { contacts, conversations, messages } from './db/schema';
-import { batchOutboundJobs, INBOUND_QUEUE, OUTBOUND_QUEUE, outboundJobId, type InboundJob, type OutboundJob } from './delivery/queues';
-import { deliverOutbound, type OutboundDeps } from './delivery/outbound';
+import {
+  batchOutboundJobs,
+  INBOUND_QUEUE,
+  inboundItemsOf,
+  OUTBOUND_QUEUE,
+  outboundJobId,
+  outboundJobsOf,
+  type InboundItem,
+  type InboundJob,
+  type OutboundBatch,
+  type OutboundJob,
+} from './delivery/queues';
+import { deliverOutbound, stillToSend, type OutboundDeps, type OutboundOutcome } from './delivery/outbound';
 import { PersonBusyError, type TurnDeps } from './conversation/turn';
 import { createTurnBatcher } from './conversation/turn-batch';
 
@@ -29,15 +40,26 @@ export const OUTBOUND_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/** Queues replies, one job per person (with the first reply's id, so a copy is not queued twice). */
 export async function enqueueOutboundJobs(queue: Queue, jobs: OutboundJob[]): Promise<void> {
   if (jobs.length === 0) return;
   await queue.addBulk(
     batchOutboundJobs(jobs).map((data) => ({
       name: 'send',
-      data,
+      data: { jobs: [data] } satisfies OutboundBatch,
       opts: { ...OUTBOUND_JOB_OPTIONS, ...(data.messageId !== undefined ? { jobId: outboundJobId(data.messageId) } : {}) },
     })),
   );
+}
+
+/**
+ * Queues the replies of turns committed together as one job (one queue round trip and one job
+ * to run for all of them); the worker sends to the people at the same time, each in order.
+ */
+export async function enqueueOutboundTogether(queue: Queue, jobs: OutboundJob[]): Promise<void> {
+  const deliveries = batchOutboundJobs(jobs);
+  if (deliveries.length <= 1) return enqueueOutboundJobs(queue, jobs);
+  await queue.add('send', { jobs: deliveries } satisfies OutboundBatch, OUTBOUND_JOB_OPTIONS);
 }
 
 export interface WorkerSetup {
@@ -67,24 +89,44 @@ export interface RunningWorkers {
 
 export function startWorkers(setup: WorkerSetup): RunningWorkers {
   const log = setup.logger;
-  const turnDeps: TurnDeps = { ...setup.turn, enqueueOutbound: (jobs) => enqueueOutboundJobs(setup.outboundQueue, jobs) };
+  const turnDeps: TurnDeps = { ...setup.turn, enqueueOutbound: (jobs) => enqueueOutboundTogether(setup.outboundQueue, jobs) };
   // The jobs running at the same time share transactions (services/conversation/turn-batch.ts).
   const turns = createTurnBatcher(turnDeps);
 
-  const inbound = new Worker<InboundJob>(
+  const inbound = new Worker<InboundJob | InboundItem>(
     INBOUND_QUEUE,
-    async (job: Job<InboundJob>, token?: string) => {
-      const { channel, botId, externalUserId, receivedAtMs } = job.data;
-      try {
-        return await turns.submit({ channel, botId, externalUserId }, receivedAtMs);
-      } catch (err) {
-        if (err instanceof PersonBusyError) {
-          // Not a failure: check again shortly (does not count as an attempt).
-          await job.moveToDelayed(Date.now() + PERSON_BUSY_RETRY_MS, token);
-          throw new DelayedError();
-        }
-        throw err;
+    async (job: Job<InboundJob | InboundItem>, token?: string) => {
+      // One entry per person, in the order received (the turn takes the person's whole backlog).
+      const people = new Map<string, InboundItem>();
+      for (const item of inboundItemsOf(job.data)) {
+        const id = `${item.channel}|${item.botId}|${item.externalUserId}`;
+        if (!people.has(id)) people.set(id, item);
       }
+      const items = [...people.values()];
+      const outcomes = await Promise.allSettled(
+        items.map((item) => turns.submit({ channel: item.channel, botId: item.botId, externalUserId: item.externalUserId }, item.receivedAtMs)),
+      );
+      const busy = items.filter((_, i) => {
+        const o = outcomes[i];
+        return o.status === 'rejected' && o.reason instanceof PersonBusyError;
+      });
+      const failed = items.filter((_, i) => {
+        const o = outcomes[i];
+        return o.status === 'rejected' && !(o.reason instanceof PersonBusyError);
+      });
+      if (failed.length > 0) {
+        // Retried with backoff (an attempt); the people already answered are not in it again.
+        await job.updateData({ items: [...failed, ...busy] });
+        const first = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof PersonBusyError));
+        throw first?.reason instanceof Error ? first.reason : new Error(String(first?.reason));
+      }
+      if (busy.length > 0) {
+        // Another worker holds these people: look again shortly (not an attempt).
+        await job.updateData({ items: busy });
+        await job.moveToDelayed(Date.now() + PERSON_BUSY_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      return outcomes.reduce((n, o) => n + (o.status === 'fulfilled' ? o.value : 0), 0);
     },
     {
       connection: setup.connection,
@@ -96,21 +138,25 @@ export function startWorkers(setup: WorkerSetup): RunningWorkers {
     },
   );
 
-  const outbound = new Worker<OutboundJob>(
+  const outbound = new Worker<OutboundBatch | OutboundJob>(
     OUTBOUND_QUEUE,
-    async (job: Job<OutboundJob>, token?: string) => {
+    async (job: Job<OutboundBatch | OutboundJob>, token?: string) => {
       const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await deliverOutbound(setup.outbound, job.data, isLast);
-      if (outcome.status === 'retry') {
-        // Replies already sent are not sent again: the job keeps only what is left.
-        if (outcome.remaining !== job.data) await job.updateData(outcome.remaining);
-        if (outcome.delayMs !== undefined) {
-          await job.moveToDelayed(Date.now() + outcome.delayMs, token);
-          throw new DelayedError();
-        }
-        throw outcome.error;
+      // Replies already handed to the channel (by an earlier attempt, or by a copy of this job
+      // queued by the recovery sweep) are not sent again.
+      const deliveries = await stillToSend(setup.db, outboundJobsOf(job.data));
+      // Different people at the same time; each person's replies in order.
+      const outcomes = await Promise.all(deliveries.map((d) => deliverOutbound(setup.outbound, d, isLast)));
+      const retries = outcomes.filter((o): o is Extract<OutboundOutcome, { status: 'retry' }> => o.status === 'retry');
+      if (retries.length > 0) {
+        // The job keeps only what is left.
+        await job.updateData({ jobs: retries.map((r) => r.remaining) });
+        const now = retries.find((r) => r.delayMs === undefined);
+        if (now) throw now.error; // retried with backoff (an attempt)
+        await job.moveToDelayed(Date.now() + Math.max(...retries.map((r) => r.delayMs ?? 0)), token);
+        throw new DelayedError();
       }
-      return outcome.status;
+      return outcomes.every((o) => o.status === 'sent') ? 'sent' : 'failed';
     },
     {
       connection: setup.connection,

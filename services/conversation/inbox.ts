@@ -7,7 +7,7 @@ import type { Queue } from 'bullmq';
 import type { ChannelId } from '../../bots/engine/types';
 import type { Db } from '../db/client';
 import { inbox } from '../db/schema';
-import { inboundJobId, INBOUND_DEDUPE_WINDOW_S, type InboundJob } from '../delivery/queues';
+import { inboundJobId, INBOUND_DEDUPE_WINDOW_S, type InboundItem, type InboundJob } from '../delivery/queues';
 import { microBatch } from '../db/micro-batch';
 
 export interface RawInbound {
@@ -32,15 +32,12 @@ export const INBOUND_JOB_OPTIONS = {
 
 /**
  * Stores and queues one platform message; idempotent per (channel, bot, platform message id).
- * Messages arriving at the same moment share one INSERT and one queue round trip (microBatch);
+ * Messages arriving at the same moment share one INSERT and one inbound job (microBatch);
  * each caller returns only once its own row is stored and its job queued.
  */
 export async function acceptInbound(deps: { db: Db; inboundQueue: Queue }, raw: RawInbound, now = new Date()): Promise<AcceptResult> {
-  const inserted = await batchedInboxInsert(deps.db)({ raw, now });
-  if (inserted !== null) {
-    await enqueueInbound(deps.inboundQueue, { ...raw, inboxId: inserted, receivedAtMs: now.getTime() });
-    return { inboxId: inserted, duplicate: false };
-  }
+  const inserted = await batchedAccept(deps)({ raw, now });
+  if (inserted !== null) return { inboxId: inserted, duplicate: false };
   const [existing] = await deps.db
     .select({ id: inbox.id, processedAt: inbox.processedAt, receivedAt: inbox.receivedAt })
     .from(inbox)
@@ -52,66 +49,68 @@ export async function acceptInbound(deps: { db: Db; inboundQueue: Queue }, raw: 
   return { inboxId: existing?.id ?? -1, duplicate: true };
 }
 
-const inboxInserters = new WeakMap<Db, (row: { raw: RawInbound; now: Date }) => Promise<number | null>>();
+type Accept = (row: { raw: RawInbound; now: Date }) => Promise<number | null>;
+const accepters = new WeakMap<Queue, { db: Db; accept: Accept }>();
 
-/** One multi-row INSERT … ON CONFLICT DO NOTHING per burst; null for a row already stored. */
-function batchedInboxInsert(db: Db): (row: { raw: RawInbound; now: Date }) => Promise<number | null> {
-  let insert = inboxInserters.get(db);
-  if (!insert) {
-    insert = microBatch(async (rows: { raw: RawInbound; now: Date }[]) => {
-      const values = rows.map(({ raw, now }) => ({
-        channel: raw.channel,
-        bot_id: raw.botId,
-        external_user_id: raw.externalUserId,
-        platform_message_id: raw.platformMessageId,
-        payload: raw.payload ?? null,
-        received_at: now.toISOString(),
-      }));
-      const result = await db.execute(sql`
-        insert into inbox (channel, bot_id, external_user_id, platform_message_id, payload, received_at)
-        select r.channel, r.bot_id, r.external_user_id, r.platform_message_id, r.payload, r.received_at
-        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
-          as r(channel text, bot_id text, external_user_id text, platform_message_id text, payload jsonb, received_at timestamptz)
-        on conflict do nothing
-        returning id, channel, bot_id, platform_message_id`);
-      const ids = new Map<string, number>();
-      for (const r of result.rows as { id: number | string; channel: string; bot_id: string; platform_message_id: string }[]) {
-        ids.set(`${r.channel}|${r.bot_id}|${r.platform_message_id}`, Number(r.id));
-      }
-      // The same message twice in one burst: the first caller stored it, the other is a duplicate.
-      return rows.map(({ raw }) => {
-        const key = `${raw.channel}|${raw.botId}|${raw.platformMessageId}`;
-        const id = ids.get(key);
-        ids.delete(key);
-        return id ?? null;
-      });
+/** The messages stored by one receipt batch share one job, removed once done (nothing dedupes by its id). */
+const FRESH_JOB_OPTIONS = { ...INBOUND_JOB_OPTIONS, removeOnComplete: true };
+
+/**
+ * One multi-row INSERT … ON CONFLICT DO NOTHING per burst, and one inbound job for the rows it
+ * stored; resolves with the row id, or null for a message already stored.
+ */
+function batchedAccept(deps: { db: Db; inboundQueue: Queue }): Accept {
+  const known = accepters.get(deps.inboundQueue);
+  if (known && known.db === deps.db) return known.accept;
+  const accept = microBatch(async (rows: { raw: RawInbound; now: Date }[]) => {
+    const values = rows.map(({ raw, now }) => ({
+      channel: raw.channel,
+      bot_id: raw.botId,
+      external_user_id: raw.externalUserId,
+      platform_message_id: raw.platformMessageId,
+      payload: raw.payload ?? null,
+      received_at: now.toISOString(),
+    }));
+    const result = await deps.db.execute(sql`
+      insert into inbox (channel, bot_id, external_user_id, platform_message_id, payload, received_at)
+      select r.channel, r.bot_id, r.external_user_id, r.platform_message_id, r.payload, r.received_at
+      from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+        as r(channel text, bot_id text, external_user_id text, platform_message_id text, payload jsonb, received_at timestamptz)
+      on conflict do nothing
+      returning id, channel, bot_id, platform_message_id`);
+    const ids = new Map<string, number>();
+    for (const r of result.rows as { id: number | string; channel: string; bot_id: string; platform_message_id: string }[]) {
+      ids.set(`${r.channel}|${r.bot_id}|${r.platform_message_id}`, Number(r.id));
+    }
+    // The same message twice in one burst: the first caller stored it, the other is a duplicate.
+    const stored = rows.map(({ raw }) => {
+      const key = `${raw.channel}|${raw.botId}|${raw.platformMessageId}`;
+      const id = ids.get(key);
+      ids.delete(key);
+      return id ?? null;
     });
-    inboxInserters.set(db, insert);
-  }
-  return insert;
+    const items: InboundItem[] = [];
+    rows.forEach(({ raw, now }, i) => {
+      const inboxId = stored[i];
+      if (inboxId !== null) items.push({ inboxId, channel: raw.channel, botId: raw.botId, externalUserId: raw.externalUserId, receivedAtMs: now.getTime() });
+    });
+    // If this fails the callers get the error (no 2xx); the rows stay and are answered after
+    // the platform's redelivery or the recovery sweep.
+    if (items.length > 0) await deps.inboundQueue.add('turns', { items } satisfies InboundJob, FRESH_JOB_OPTIONS);
+    return stored;
+  });
+  accepters.set(deps.inboundQueue, { db: deps.db, accept });
+  return accept;
 }
 
-const inboundAdders = new WeakMap<Queue, (job: { data: InboundJob; jobId: string }) => Promise<void>>();
-
-/** Queues one inbound job (jobs queued at the same moment share one addBulk round trip). */
-export async function enqueueInbound(queue: Queue, job: InboundJob & { platformMessageId: string }): Promise<void> {
-  const data: InboundJob = {
-    inboxId: job.inboxId,
-    channel: job.channel,
-    botId: job.botId,
-    externalUserId: job.externalUserId,
-    receivedAtMs: job.receivedAtMs,
-  };
-  let add = inboundAdders.get(queue);
-  if (!add) {
-    add = microBatch(async (jobs: { data: InboundJob; jobId: string }[]) => {
-      await queue.addBulk(jobs.map((j) => ({ name: 'turn', data: j.data, opts: { ...INBOUND_JOB_OPTIONS, jobId: j.jobId } })));
-      return jobs.map(() => undefined);
-    });
-    inboundAdders.set(queue, add);
-  }
-  await add({ data, jobId: inboundJobId(job.channel, job.botId, job.platformMessageId) });
+/**
+ * Queues one message again under its own job id (a duplicate delivery of a message not yet
+ * answered, or the recovery sweep): BullMQ keeps the id a day, so it is not queued twice.
+ */
+export async function enqueueInbound(queue: Queue, job: InboundItem & { platformMessageId: string }): Promise<void> {
+  await queue.add('turn', { items: [{ inboxId: job.inboxId, channel: job.channel, botId: job.botId, externalUserId: job.externalUserId, receivedAtMs: job.receivedAtMs }] } satisfies InboundJob, { ...INBOUND_JOB_OPTIONS, jobId: inboundJobId(job.channel, job.botId, job.platformMessageId) });
 }
+
 
 /** Queues again inbox rows left unprocessed for longer than `olderThanMs` (lost jobs). */
 export async function requeueStaleInbox(deps: { db: Db; inboundQueue: Queue }, olderThanMs: number, limit = 500): Promise<number> {

@@ -88,6 +88,37 @@ export async function deliverOutbound(deps: OutboundDeps, job: OutboundJob, isLa
   return outcome;
 }
 
+const pendingCheckers = new WeakMap<Db, (ids: number[]) => Promise<Set<number>>>();
+
+/**
+ * The deliveries without the replies that are no longer pending (sent, failed or held), read
+ * in one statement shared by the jobs starting at the same moment. Replies without a
+ * transcript row are always kept.
+ */
+export async function stillToSend(db: Db, deliveries: OutboundJob[]): Promise<OutboundJob[]> {
+  const ids = deliveries.flatMap((d) => outboundItems(d).flatMap((i) => (i.messageId === undefined ? [] : [i.messageId])));
+  if (ids.length === 0) return deliveries;
+  let check = pendingCheckers.get(db);
+  if (!check) {
+    check = microBatch(async (batches: number[][]) => {
+      const result = await db.execute(sql`
+        select id from messages where id = any(${`{${batches.flat().join(',')}}`}::bigint[]) and status = 'pending'`);
+      const pending = new Set((result.rows as { id: number | string }[]).map((r) => Number(r.id)));
+      return batches.map(() => pending);
+    });
+    pendingCheckers.set(db, check);
+  }
+  const pending = await check(ids);
+  const out: OutboundJob[] = [];
+  for (const d of deliveries) {
+    const items = outboundItems(d).filter((i) => i.messageId === undefined || pending.has(i.messageId));
+    if (items.length === 0) continue;
+    const [first, ...rest] = items;
+    out.push({ ...d, messageId: first.messageId, reply: first.reply, rest: rest.length > 0 ? rest : undefined });
+  }
+  return out;
+}
+
 type Sent = { id: number; platformMessageId: string | null };
 const sentMarkers = new WeakMap<Db, (sent: Sent[]) => Promise<void>>();
 

@@ -8,14 +8,31 @@ import type { ChannelId, Reply } from '../../bots/engine/types';
 export const INBOUND_QUEUE = 'inbound';
 export const OUTBOUND_QUEUE = 'outbound';
 
-/** One job per received platform message; the worker processes the person's whole backlog in order. */
-export interface InboundJob {
+/**
+ * One received platform message as queued; the worker processes the person's whole backlog in
+ * order, so an item only says "this person has something to answer".
+ */
+export interface InboundItem {
   inboxId: number;
   channel: ChannelId;
   botId: string;
   externalUserId: string;
   /** ms since epoch when the platform message was received (for time-to-answer). */
   receivedAtMs: number;
+}
+
+/**
+ * An inbound job: the messages received at the same moment (one job per receipt batch, so a
+ * queue round trip is shared by many messages), or one message queued again (duplicate
+ * delivery of an unanswered message, recovery sweep) under its own id.
+ */
+export interface InboundJob {
+  items: InboundItem[];
+}
+
+/** The job's items; also reads jobs queued by earlier versions (one InboundItem as data). */
+export function inboundItemsOf(data: InboundJob | InboundItem): InboundItem[] {
+  return 'items' in data && Array.isArray(data.items) ? data.items : [data as InboundItem];
 }
 
 /** A further reply sent by the same job, after the first (see OutboundJob.rest). */
@@ -41,6 +58,19 @@ export interface OutboundJob {
   /** Who speaks: the bot (default) or a counsellor (channels may show it differently). */
   from?: 'bot' | 'counsellor';
   rest?: OutboundItem[];
+}
+
+/**
+ * An outbound job: the replies of the turns committed together (one job per group of turns),
+ * or of one person (counsellor replies, recovery sweep, held WhatsApp replies).
+ */
+export interface OutboundBatch {
+  jobs: OutboundJob[];
+}
+
+/** The job's per-person deliveries; also reads jobs queued by earlier versions (one OutboundJob as data). */
+export function outboundJobsOf(data: OutboundBatch | OutboundJob): OutboundJob[] {
+  return 'jobs' in data && Array.isArray(data.jobs) ? data.jobs : [data as OutboundJob];
 }
 
 /** The job's replies in sending order. */

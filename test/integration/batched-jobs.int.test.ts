@@ -1,0 +1,132 @@
+/**
+ * Real PostgreSQL + Redis: messages received at the same moment share inbound jobs, and the
+ * replies of turns committed together share outbound jobs. What must still hold: every person
+ * is answered exactly once, a person held by another worker is retried without answering the
+ * others twice, and a reply refused by the channel is retried alone.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { and, eq, sql } from 'drizzle-orm';
+import { ChannelError, type ChannelSender } from '../../bots/channels/channel';
+import { contacts, conversations, messages } from '../../services/db/schema';
+import { stillToSend } from '../../services/delivery/outbound';
+import { inboundItemsOf } from '../../services/delivery/queues';
+import { startTestService, waitFor, type TestService } from '../helpers/service';
+
+interface Sent {
+  person: string;
+  messageId?: number;
+}
+const sent: Sent[] = [];
+/** People whose next send is refused once (as a channel's 429 would be). */
+const refuseOnce = new Set<string>();
+const sender: ChannelSender = {
+  channel: 'webchat',
+  async send(target, _reply, meta) {
+    if (refuseOnce.delete(target.externalUserId)) {
+      throw new ChannelError('slow down', 'rate-limited', true, { retryAfterMs: 100 });
+    }
+    sent.push({ person: target.externalUserId, messageId: meta.messageId });
+    return { platformMessageId: `p${meta.messageId ?? 'x'}` };
+  },
+};
+
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService('batched', { overrides: { senders: [sender] } });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const person = () => randomBytes(12).toString('hex');
+let seq = 0;
+async function post(sessionId: string, body: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${t.baseUrl}/webchat/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sessionId, clientMessageId: `batch-${++seq}`, locale: 'de', ...body }),
+  });
+  return res.status;
+}
+
+/** The outbound transcript rows of a person. */
+async function outRows(sessionId: string) {
+  return t.service.db
+    .select({ id: messages.id, status: messages.status })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(contacts.externalId, sessionId), eq(messages.direction, 'out')));
+}
+
+const sendsTo = (p: string) => sent.filter((s) => s.person === p);
+const allSent = async (p: string) => {
+  const rows = await outRows(p);
+  return rows.length > 0 && rows.every((r) => r.status === 'sent');
+};
+
+it('answers 40 people writing at once, each exactly once, with fewer jobs than messages', async () => {
+  const added: number[] = [];
+  const add = jest.spyOn(t.service.inboundQueue, 'add');
+  try {
+    const people = Array.from({ length: 40 }, person);
+    const statuses = await Promise.all(people.map((p) => post(p, { command: 'start' })));
+    expect(statuses.every((s) => s === 202)).toBe(true);
+    for (const call of add.mock.calls) added.push(inboundItemsOf(call[1]).length);
+    await waitFor(async () => ((await Promise.all(people.map(allSent))).every(Boolean) ? true : null), 20_000);
+    for (const p of people) {
+      const rows = await outRows(p);
+      // Every stored reply handed to the channel once, nothing else.
+      expect(sendsTo(p).map((s) => s.messageId).sort()).toEqual(rows.map((r) => r.id).sort());
+    }
+    expect(added.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(added.length).toBeLessThan(40);
+  } finally {
+    add.mockRestore();
+  }
+});
+
+it('retries only the person another worker holds; the others of the same job are answered once', async () => {
+  const held = person();
+  const free = person();
+  // Another worker holding `held` (the same advisory lock the turn takes).
+  const other = new Client({ connectionString: t.testDb.url });
+  await other.connect();
+  try {
+    await other.query(`select pg_advisory_lock(hashtextextended($1, 0))`, [`webchat|webchat|${held}`]);
+    await Promise.all([post(held, { command: 'start' }), post(free, { command: 'start' })]);
+    await waitFor(async () => ((await allSent(free)) ? true : null), 15_000);
+    await new Promise((r) => setTimeout(r, 300)); // several busy retries of `held`
+    expect(sendsTo(held)).toHaveLength(0);
+    await other.query(`select pg_advisory_unlock_all()`);
+    await waitFor(async () => ((await allSent(held)) ? true : null), 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sendsTo(free).length).toBe((await outRows(free)).length);
+    expect(sendsTo(held).length).toBe((await outRows(held)).length);
+  } finally {
+    await other.end();
+  }
+});
+
+it('retries a reply the channel refused, alone, and sends the others of the job once', async () => {
+  const people = Array.from({ length: 6 }, person);
+  refuseOnce.add(people[2]);
+  await Promise.all(people.map((p) => post(p, { command: 'start' })));
+  await waitFor(async () => ((await Promise.all(people.map(allSent))).every(Boolean) ? true : null), 15_000);
+  expect(refuseOnce.has(people[2])).toBe(false); // it was refused once
+  for (const p of people) expect(sendsTo(p).length).toBe((await outRows(p)).length);
+});
+
+it('does not send a reply again that is no longer pending', async () => {
+  const p = person();
+  await post(p, { command: 'start' });
+  await waitFor(async () => ((await allSent(p)) ? true : null), 15_000);
+  const [row] = await outRows(p);
+  const job = { channel: 'webchat' as const, botId: 'webchat', externalUserId: p, reply: { text: 'x' }, locale: 'de', messageId: row.id };
+  expect(await stillToSend(t.service.db, [job])).toEqual([]);
+  await t.service.db.execute(sql`update messages set status = 'pending' where id = ${row.id}`);
+  expect(await stillToSend(t.service.db, [job])).toHaveLength(1);
+  // A reply without a transcript row (confirmation of deletion) is always kept.
+  expect(await stillToSend(t.service.db, [{ ...job, messageId: undefined }])).toHaveLength(1);
+});
