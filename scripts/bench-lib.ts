@@ -4,6 +4,7 @@
  * BullMQ job loop doing one PostgreSQL insert per job (`benchBareLoop`), run in the same
  * process and the same run, so the ratio says what the pipeline costs on this machine.
  */
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,49 @@ import { Redis } from 'ioredis';
 import { Client, Pool } from 'pg';
 import { dropKeysWithPrefix } from '../test/helpers/redis';
 import { argValue } from './cli-args';
+
+/** A benchmark process (scripts/bench-child.ts) and what it reports. */
+export interface BenchChild {
+  /** The web address (web or all role), else null. */
+  url: string | null;
+  /** Called with every batch of (key, id, wall-clock ms) the child reports. */
+  onSent(listener: (items: [string, string, number][]) => void): void;
+  close(): Promise<void>;
+}
+
+/** Wall-clock milliseconds, comparable between the benchmark's processes. */
+export const wallNow = () => performance.timeOrigin + performance.now();
+
+/** Forks scripts/bench-child.ts with `args` and `env` added to this process's environment. */
+export async function forkBenchChild(args: string[], env: Record<string, string | number>): Promise<BenchChild> {
+  const child = fork(path.resolve(__dirname, 'bench-child.ts'), args, {
+    env: { ...process.env, ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const listeners: ((items: [string, string, number][]) => void)[] = [];
+  let closed: (() => void) | null = null;
+  const url = await new Promise<string | null>((resolve, reject) => {
+    child.on('message', (m: { type: string; url?: string | null; items?: [string, string, number][] }) => {
+      if (m.type === 'ready') resolve(m.url ?? null);
+      else if (m.type === 'sent') for (const l of listeners) l(m.items ?? []);
+      else if (m.type === 'closed') closed?.();
+    });
+    child.on('exit', (code) => {
+      reject(new Error(`bench child ${args.join(' ')} exited with ${code}`));
+      closed?.();
+    });
+  });
+  return {
+    url,
+    onSent: (l) => void listeners.push(l),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        closed = resolve;
+        child.send({ type: 'close' });
+      }),
+  };
+}
 
 /** `--name N` from the command line, else the default. */
 export function numberOption(args: string[], name: string, def: number): number {
@@ -78,6 +122,8 @@ export interface BareLoopOptions {
   people: number;
   /** Concurrent producers in the full-load phase. */
   concurrency: number;
+  /** Run the loop's worker in a process of its own, as the pipeline's worker runs (default: this process). */
+  workerProcess?: boolean;
 }
 
 export interface BareLoopResult {
@@ -101,16 +147,26 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
   const barePrefix = `${store.prefix}-bare`;
   const queue = new Queue('bare', { connection, prefix: barePrefix });
   const done = new Map<string, number>();
-  const worker = new Worker(
-    'bare',
-    async (job) => {
-      await pool.query('insert into bench_bare (person, body) values ($1, $2)', [job.data.person, job.data.body]);
-      done.set(job.id!, performance.now());
-    },
-    { connection: workerConnection, prefix: barePrefix, concurrency: 32 },
-  );
+  let stopWorker: () => Promise<void>;
+  if (opts.workerProcess) {
+    const child = await forkBenchChild(['bare'], { DATABASE_URL: store.dbUrl, REDIS_URL: store.redisUrl, REDIS_PREFIX: barePrefix });
+    child.onSent((items) => {
+      for (const [, id, at] of items) done.set(id, at);
+    });
+    stopWorker = () => child.close();
+  } else {
+    const worker = new Worker(
+      'bare',
+      async (job) => {
+        await pool.query('insert into bench_bare (person, body) values ($1, $2)', [job.data.person, job.data.body]);
+        done.set(job.id!, wallNow());
+      },
+      { connection: workerConnection, prefix: barePrefix, concurrency: 32 },
+    );
+    stopWorker = () => worker.close();
+  }
   const qs = benchQuestions();
-  const t0 = performance.now();
+  const t0 = wallNow();
   let next = 0;
   await Promise.all(
     Array.from({ length: opts.concurrency }, async () => {
@@ -121,23 +177,23 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
     }),
   );
   while (done.size < opts.messages) await new Promise((r) => setTimeout(r, 5));
-  const rate = opts.messages / ((performance.now() - t0) / 1000);
+  const rate = opts.messages / ((wallNow() - t0) / 1000);
 
   const latencies: number[] = [];
   const total = opts.rate * opts.seconds;
-  const start = performance.now();
+  const start = wallNow();
   const sent = new Map<string, number>();
   for (let i = 0; i < total; i++) {
-    const delay = start + (i * 1000) / opts.rate - performance.now();
+    const delay = start + (i * 1000) / opts.rate - wallNow();
     if (delay > 1) await new Promise((r) => setTimeout(r, delay));
     const id = `r${i}`;
-    sent.set(id, performance.now());
+    sent.set(id, wallNow());
     await queue.add('j', { person: `p${i % opts.people}`, body: qs[i % qs.length] }, { jobId: id, removeOnComplete: true });
   }
   while ([...sent.keys()].some((id) => !done.has(id))) await new Promise((r) => setTimeout(r, 5));
   for (const [id, t] of sent) latencies.push(done.get(id)! - t);
   latencies.sort((a, b) => a - b);
-  await worker.close();
+  await stopWorker();
   await queue.close();
   connection.disconnect();
   workerConnection.disconnect();

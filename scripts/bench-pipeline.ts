@@ -3,17 +3,24 @@
  * BullMQ inbound → engine → transcript/state (PostgreSQL) → BullMQ outbound → channel — and, in
  * the same run, a bare BullMQ job loop doing one PostgreSQL insert per job, with the ratio.
  *
+ * The service runs as it is deployed (ARCHITECTURE.md: stateless web processes, workers on
+ * BullMQ): by default a web process and a worker process of their own (`--topology split`), or
+ * both in one process (`--topology single`, as `npm start` runs on a single machine). This
+ * process is the load generator (the platforms' side): it posts web-chat messages and takes the
+ * time; the worker's channel reports when each reply was handed to it. The reference loop's
+ * worker runs in a process of its own too, fed from this one.
+ *
  * Prints messages/s at full load and p50/p99 from receipt to reply handed to the channel at a
  * fixed rate. Uses its own database (created and dropped) and its own Redis prefix.
  * Options: --messages N (full-load phase, default 4000), --rate R (default 500/s),
- * --seconds S (fixed-rate phase, default 10), --people P (default 400).
+ * --seconds S (fixed-rate phase, default 10), --people P (default 400), --concurrency C
+ * (concurrent senders, default 64), --topology split|single (default split).
  */
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import type { ChannelSender } from '../bots/channels/channel';
-import { buildService, type Service } from '../services/build-service';
+import { Pool } from 'pg';
 import { loadConfig } from '../services/config/config';
-import { benchBareLoop, benchQuestions, createBenchStore, fmt, numberOption, percentile, type BenchStore } from './bench-lib';
+import { argValue } from './cli-args';
+import { benchBareLoop, benchQuestions, createBenchStore, fmt, forkBenchChild, numberOption, percentile, wallNow, type BenchChild, type BenchStore } from './bench-lib';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => numberOption(args, name, def);
@@ -22,53 +29,60 @@ const RATE = opt('rate', 500);
 const SECONDS = opt('seconds', 10);
 const PEOPLE = opt('people', 400);
 const CONCURRENCY = opt('concurrency', 64);
+const TOPOLOGY = argValue('--topology', args) ?? 'split';
+if (TOPOLOGY !== 'split' && TOPOLOGY !== 'single') throw new Error('--topology must be split or single');
 
 const baseConfig = loadConfig();
 let store: BenchStore;
 
 async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number; fixedRate: number }> {
   const delivered = new Map<string, number>();
+  const repliesPerPerson = new Map<string, number>();
   const firstReply = new Map<string, number>();
   const firstReplyWaiters = new Map<string, (t: number) => void>();
   let onDeliver: (() => void) | null = null;
-  const sender: ChannelSender = {
-    channel: 'webchat',
-    async send(target, _reply, meta) {
-      const now = performance.now();
-      delivered.set(`${target.externalUserId}|${meta.messageId}`, now);
-      if (!firstReply.has(target.externalUserId)) {
-        firstReply.set(target.externalUserId, now);
-        firstReplyWaiters.get(target.externalUserId)?.(now);
+  const onSent = (items: [string, string, number][]) => {
+    for (const [person, messageId, at] of items) {
+      delivered.set(`${person}|${messageId}`, at);
+      repliesPerPerson.set(person, (repliesPerPerson.get(person) ?? 0) + 1);
+      if (!firstReply.has(person)) {
+        firstReply.set(person, at);
+        firstReplyWaiters.get(person)?.(at);
       }
-      onDeliver?.();
-      return { platformMessageId: String(meta.messageId ?? '') };
-    },
+    }
+    onDeliver?.();
   };
-  const config = loadConfig(process.env, {
+  const env = {
     DATABASE_URL: store.dbUrl,
+    REDIS_URL: store.redisUrl,
     REDIS_PREFIX: store.prefix,
     PORT: 0,
+    WORKER_PORT: 0,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     KB_SOURCE: 'files',
-    MIGRATE_ON_START: true,
     WORKER_CONCURRENCY: 32,
     DATABASE_POOL_MAX: 24,
-  });
-  const service: Service = await buildService(config, 'all', { logger: pino({ level: 'silent' }), senders: [sender], defaultMetrics: false });
-  const base = await service.listen();
+  };
+  const children: BenchChild[] = [];
+  let base: string;
+  if (TOPOLOGY === 'single') {
+    const all = await forkBenchChild(['service', 'all'], { ...env, MIGRATE_ON_START: 'true' });
+    children.push(all);
+    all.onSent(onSent);
+    base = all.url!;
+  } else {
+    // The web process migrates the database first; the worker starts on the migrated one.
+    const web = await forkBenchChild(['service', 'web'], { ...env, MIGRATE_ON_START: 'true' });
+    const worker = await forkBenchChild(['service', 'worker'], { ...env, MIGRATE_ON_START: 'false' });
+    children.push(web, worker);
+    worker.onSent(onSent);
+    base = web.url!;
+  }
+  const pool = new Pool({ connectionString: store.dbUrl, max: 2 });
   const people = Array.from({ length: PEOPLE }, () => randomBytes(12).toString('hex'));
   const qs = benchQuestions();
 
-  // Per person: the reply count seen so far, to know when a message was answered.
-  const repliesOf = () => {
-    const counts = new Map<string, number>();
-    for (const key of delivered.keys()) {
-      const person = key.split('|')[0];
-      counts.set(person, (counts.get(person) ?? 0) + 1);
-    }
-    return counts;
-  };
   let seq = 0;
   let resets = 0;
   const post = async (sessionId: string, body: Record<string, unknown>) => {
@@ -103,14 +117,14 @@ async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number
       await post(p, { choice: 'consent:yes' });
     }));
   }
-  await waitUntil(() => repliesOf().size === people.length && [...repliesOf().values()].every((n) => n >= 2), 120_000);
+  await waitUntil(() => people.every((p) => (repliesPerPerson.get(p) ?? 0) >= 2), 120_000);
   await new Promise((r) => setTimeout(r, 500));
 
   // Phase 1: full load. One question per message; wait until every question got its replies.
-  const t0 = performance.now();
+  const t0 = wallNow();
   let next = 0;
   const inFlight: Promise<void>[] = [];
-  const turnsDone = () => service.pool.query(`select count(*)::int as n from inbox where processed_at is not null`);
+  const turnsDone = () => pool.query(`select count(*)::int as n from inbox where processed_at is not null`);
   const inboxBefore = (await turnsDone()).rows[0].n as number;
   for (let w = 0; w < CONCURRENCY; w++) {
     inFlight.push((async () => {
@@ -124,33 +138,34 @@ async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number
   // All turns processed and every pending reply handed to the channel.
   for (;;) {
     const done = ((await turnsDone()).rows[0].n as number) - inboxBefore;
-    const pending = await service.pool.query(`select count(*)::int as n from messages where direction='out' and status='pending'`);
+    const pending = await pool.query(`select count(*)::int as n from messages where direction='out' and status='pending'`);
     if (done >= MESSAGES && pending.rows[0].n === 0) break;
     await new Promise((r) => setTimeout(r, 20));
   }
-  const elapsedS = (performance.now() - t0) / 1000;
+  const elapsedS = (wallNow() - t0) / 1000;
   const rate = MESSAGES / elapsedS;
 
   // Phase 2: fixed rate; latency from receipt (POST) to the first reply handed to the channel.
   const latencies: number[] = [];
   const total = RATE * SECONDS;
   const intervalMs = 1000 / RATE;
-  const start = performance.now();
+  const start = wallNow();
   const waits: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
     const due = start + i * intervalMs;
-    const delay = due - performance.now();
+    const delay = due - wallNow();
     if (delay > 1) await new Promise((r) => setTimeout(r, delay));
     const person = randomBytes(12).toString('hex');
-    const t = performance.now();
+    const t = wallNow();
     // A new person: their first reply (greeting and privacy notice) is the answer measured.
     const replied = new Promise<number>((resolve) => firstReplyWaiters.set(person, resolve));
     waits.push(post(person, { command: 'help' }).then(async () => void latencies.push((firstReply.get(person) ?? (await replied)) - t)));
   }
   await Promise.all(waits);
-  const fixedRate = total / ((performance.now() - start) / 1000);
+  const fixedRate = total / ((wallNow() - start) / 1000);
   latencies.sort((a, b) => a - b);
-  await service.close();
+  await Promise.all(children.map((c) => c.close()));
+  await pool.end();
   if (resets) console.log(`(${resets} connection resets retried by the client)`);
   return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), fixedRate };
 }
@@ -159,10 +174,11 @@ async function main(): Promise<void> {
   store = await createBenchStore(baseConfig.DATABASE_URL, baseConfig.REDIS_URL);
   try {
     console.log(`bench: ${MESSAGES} messages at full load (${PEOPLE} people, ${CONCURRENCY} concurrent senders), then ${RATE}/s for ${SECONDS} s`);
+    console.log(TOPOLOGY === 'split' ? 'topology: load generator | web process | worker process (reference loop: producer | worker process)' : 'topology: load generator | web and worker in one process (reference loop: producer | worker process)');
     const pipeline = await benchPipeline();
     console.log(`pipeline   full load: ${fmt(pipeline.rate)} messages/s`);
     console.log(`pipeline   at ${RATE}/s (achieved ${fmt(pipeline.fixedRate)}/s): p50 ${fmt(pipeline.p50)} ms, p99 ${fmt(pipeline.p99)} ms (receipt → reply handed to channel)`);
-    const bare = await benchBareLoop(store, { messages: MESSAGES, rate: RATE, seconds: SECONDS, people: PEOPLE, concurrency: CONCURRENCY });
+    const bare = await benchBareLoop(store, { messages: MESSAGES, rate: RATE, seconds: SECONDS, people: PEOPLE, concurrency: CONCURRENCY, workerProcess: true });
     console.log(`bare loop  full load: ${fmt(bare.rate)} jobs/s (BullMQ job + one PostgreSQL insert)`);
     console.log(`bare loop  at ${RATE}/s: p50 ${fmt(bare.p50)} ms, p99 ${fmt(bare.p99)} ms`);
     console.log(`ratio pipeline / bare loop (full load): ${(pipeline.rate / bare.rate).toFixed(2)}`);

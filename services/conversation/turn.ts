@@ -10,7 +10,7 @@ import type { ChannelId, ConversationState, Effect, InboundMessage, Locale, Repl
 import { isLocale } from '../../bots/engine/types';
 import type { BotInstance } from '../../bots/instances';
 import type { Db } from '../db/client';
-import { consents, contacts, conversations, feedback, inbox, messages, unansweredQuestions } from '../db/schema';
+import { contacts, conversations, inbox, messages, unansweredQuestions } from '../db/schema';
 import type { OutboundJob } from '../delivery/queues';
 import { maskPersonalData } from './mask';
 
@@ -332,24 +332,20 @@ export async function settleBotTurn(
   const locale: Locale = newState && isLocale(newState.locale) ? newState.locale : defaultLocale;
   const replies = [...result.replies];
   let deleted = false;
+  const records: TurnRecords = { feedback: [], consents: [], unanswered: [] };
 
   for (const effect of result.effects) {
     switch (effect.type) {
+      // Records: written by persistTurns, in the same statement as the transcript.
       case 'feedback':
-        await tx.insert(feedback).values({ conversationId: conversation.id, topic: effect.topic, helpful: effect.helpful, locale });
+        records.feedback.push({ topic: effect.topic, helpful: effect.helpful, locale });
         break;
       case 'consent':
-        await tx.insert(consents).values({ contactId: contact.id, status: effect.status, policyVersion: effect.policyVersion });
+        records.consents.push({ status: effect.status, policyVersion: effect.policyVersion });
         break;
       case 'unanswered':
         if (newState?.consent !== 'declined' && effect.text) {
-          await tx.insert(unansweredQuestions).values({
-            conversationId: conversation.id,
-            text: maskPersonalData(effect.text).slice(0, 2000),
-            locale,
-            reason: effect.reason,
-            topic: effect.topic ?? null,
-          });
+          records.unanswered.push({ text: maskPersonalData(effect.text).slice(0, 2000), locale, reason: effect.reason, topic: effect.topic ?? null });
         }
         break;
       case 'forget-transcript':
@@ -381,7 +377,9 @@ export async function settleBotTurn(
   const keep = state?.consent !== 'declined' && newState?.consent !== 'declined';
   const persist: PersistedTurn = {
     conversationId: conversation.id,
+    contactId: contact.id,
     contactUpdate,
+    records,
     channel: message.channel,
     inboxId,
     state: newState,
@@ -425,8 +423,16 @@ function deletionTurn(result: TurnResult, before: ConversationState | null): Tur
 }
 
 /** One bot turn as persistTurns stores it. */
+/** What a turn records besides its transcript (effects of the engine), written with it. */
+export interface TurnRecords {
+  feedback: { topic: string; helpful: boolean; locale: string }[];
+  consents: { status: 'accepted' | 'declined'; policyVersion: string }[];
+  unanswered: { text: string; locale: string; reason: string; topic: string | null }[];
+}
+
 export interface PersistedTurn {
   conversationId: string;
+  contactId: string;
   /** The contact's new language and region, when they changed (`keepRegion`: the state has none). */
   contactUpdate?: { id: string; locale: string | null; region: string | null; keepRegion: boolean };
   channel: ChannelId;
@@ -435,6 +441,7 @@ export interface PersistedTurn {
   locale: Locale;
   inbound: { kind: string; text: string | null; payload: object | null; platformMessageId: string; locale: string | null };
   replies: { text: string | null; payload: object | null; topic: string | null }[];
+  records?: TurnRecords;
 }
 
 /**
@@ -482,6 +489,9 @@ export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: nu
   const convs = turns.map((t) => ({ id: t.conversationId, state: t.state, locale: t.locale }));
   const closes = [...turns.map((t) => t.inboxId), ...alsoClose];
   const contactUpdates = turns.flatMap((t) => (t.contactUpdate ? [t.contactUpdate] : []));
+  const feedbackRows = turns.flatMap((t) => (t.records?.feedback ?? []).map((f) => ({ conversation_id: t.conversationId, ...f })));
+  const consentRows = turns.flatMap((t) => (t.records?.consents ?? []).map((c) => ({ contact_id: t.contactId, status: c.status, policy_version: c.policyVersion })));
+  const unansweredRows = turns.flatMap((t) => (t.records?.unanswered ?? []).map((u) => ({ conversation_id: t.conversationId, ...u })));
   const result = await tx.execute(sql`
     with ins as (
       insert into messages (conversation_id, direction, author, kind, text, payload, channel, platform_message_id, inbox_id, status, locale, topic)
@@ -501,7 +511,19 @@ export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: nu
       where c.id = u.id returning 1),
     ib as (
       update inbox set processed_at = now(), payload = null
-      where id in (select x::bigint from jsonb_array_elements_text(${JSON.stringify(closes)}::jsonb) as x) returning 1)
+      where id in (select x::bigint from jsonb_array_elements_text(${JSON.stringify(closes)}::jsonb) as x) returning 1),
+    fb as (
+      insert into feedback (conversation_id, topic, helpful, locale)
+      select f.conversation_id, f.topic, f.helpful, f.locale
+      from jsonb_to_recordset(${JSON.stringify(feedbackRows)}::jsonb) as f(conversation_id uuid, topic text, helpful boolean, locale text) returning 1),
+    cs as (
+      insert into consents (contact_id, status, policy_version)
+      select c.contact_id, c.status, c.policy_version
+      from jsonb_to_recordset(${JSON.stringify(consentRows)}::jsonb) as c(contact_id uuid, status text, policy_version text) returning 1),
+    uq as (
+      insert into unanswered_questions (conversation_id, text, locale, reason, topic)
+      select u.conversation_id, u.text, u.locale, u.reason, u.topic
+      from jsonb_to_recordset(${JSON.stringify(unansweredRows)}::jsonb) as u(conversation_id uuid, text text, locale text, reason text, topic text) returning 1)
     select id, conversation_id, direction from ins order by id`);
   const outIds = new Map<string, number[]>(turns.map((t) => [t.conversationId, []]));
   for (const r of result.rows as { id: number | string; conversation_id: string; direction: string }[]) {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import { contacts, conversations, inbox, messages } from '../../services/db/schema';
+import { consents, contacts, conversations, inbox, messages } from '../../services/db/schema';
 import { startTestService, waitFor, type TestService } from '../helpers/service';
 import { openSse, type SseClient } from '../helpers/sse';
 
@@ -67,6 +67,13 @@ describe('web chat through the real pipeline', () => {
       return r.filter((m) => m.direction === 'out').every((m) => m.status === 'sent') && r.length >= 6 ? r : null;
     });
     expect(rows.filter((m) => m.direction === 'in').map((m) => m.text)).toContain('Какая минимальная зарплата нужна для голубой карты ЕС?');
+    // The acceptance of the privacy notice is recorded with the notice's version.
+    const accepted = await t.service.db
+      .select({ status: consents.status, policyVersion: consents.policyVersion })
+      .from(consents)
+      .innerJoin(contacts, eq(contacts.id, consents.contactId))
+      .where(eq(contacts.externalId, sessionId));
+    expect(accepted).toEqual([{ status: 'accepted', policyVersion: expect.any(String) }]);
     // The inbox keeps no copy of processed payloads.
     const pending = await t.service.db.select().from(inbox).where(eq(inbox.externalUserId, sessionId));
     expect(pending.every((r) => r.processedAt !== null && r.payload === null)).toBe(true);
