@@ -26,9 +26,14 @@ export interface BenchChild {
 /** Wall-clock milliseconds, comparable between the benchmark's processes. */
 export const wallNow = () => performance.timeOrigin + performance.now();
 
-/** Forks scripts/bench-child.ts with `args` and `env` added to this process's environment. */
+/**
+ * Forks scripts/bench-child.ts with `args` and `env` added to this process's environment.
+ * With BENCH_PROFILE_DIR set, each child writes a V8 CPU profile there when it exits.
+ */
 export async function forkBenchChild(args: string[], env: Record<string, string | number>): Promise<BenchChild> {
+  const profileDir = process.env.BENCH_PROFILE_DIR;
   const child = fork(path.resolve(__dirname, 'bench-child.ts'), args, {
+    execArgv: [...process.execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     env: { ...process.env, ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -96,9 +96,13 @@ export interface Service {
 
 /** The date in Germany, for fact validity and "as of" dates. */
 const BERLIN_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
+let todayCache = { at: 0, value: '' };
 export const berlinClock: Clock = {
   today() {
-    return BERLIN_DATE.format(new Date());
+    // Formatting a date in a time zone is costly and every turn asks: read at most once a second.
+    const now = Date.now();
+    if (now - todayCache.at >= 1000 || now < todayCache.at) todayCache = { at: now, value: BERLIN_DATE.format(new Date(now)) };
+    return todayCache.value;
   },
 };
 

@@ -25,7 +25,19 @@ interface NamePattern {
   chars: number;
 }
 
+/** Patterns by region view: the knowledge base hands out the same views every turn. */
+const patternCache = new WeakMap<RegionView, NamePattern[]>();
+
 function patternsOf(region: RegionView): NamePattern[] {
+  let patterns = patternCache.get(region);
+  if (!patterns) {
+    patterns = compilePatterns(region);
+    patternCache.set(region, patterns);
+  }
+  return patterns;
+}
+
+function compilePatterns(region: RegionView): NamePattern[] {
   return [region.id, region.name, ...(region.aliases ?? [])]
     .map((name) => normalizeText(name))
     .filter((name) => name.length > 0)

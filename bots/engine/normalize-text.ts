@@ -10,6 +10,19 @@
  * @example normalizeText('¡Hablar con una Persona!') === 'hablar con una persona'
  */
 export function normalizeText(input: string): string {
+  // A turn folds the same message several times (intents, region, language): the last few are kept.
+  const hit = recent.get(input);
+  if (hit !== undefined) return hit;
+  const out = fold(input);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(input, out);
+  return out;
+}
+
+const RECENT_MAX = 256;
+const recent = new Map<string, string>();
+
+function fold(input: string): string {
   return input
     .toLowerCase()
     .replace(/ß/g, 'ss')

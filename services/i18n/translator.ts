@@ -20,6 +20,9 @@ import { LOCALES, type Locale } from '../../bots/engine/types';
 /** The bundled interface strings, by locale (the engine's locale files). */
 export const ENGINE_LOCALE_RESOURCES: Readonly<Record<Locale, object>> = { ru, vi, es, de, en };
 
+/** How many translated strings with variables are kept. */
+const MAX_CACHED_WITH_VARS = 5000;
+
 /** The language used when a string is missing or empty in the requested one. */
 export const FALLBACK_LOCALE: Locale = 'en';
 
@@ -50,18 +53,22 @@ export function createTranslator(resources: Readonly<Record<Locale, object>> = E
     returnObjects: false,
   });
   const fixed = new Map(LOCALES.map((locale) => [locale, instance.getFixedT(locale)] as const));
-  // Strings without variables never change: looked up once (i18next's lookup costs on every turn).
+  // A string for the same key and variables never changes: i18next's lookup and interpolation
+  // cost on every turn, so results are kept (plain strings for good, those with variables —
+  // dates, counts, titles — until the cache is full, then it starts again).
   const plain = new Map<string, string>();
+  const withVars = new Map<string, string>();
 
   return {
     t(locale: Locale, key: string, vars?: Record<string, string | number>): string {
-      const cacheable = vars === undefined || Object.keys(vars).length === 0;
-      if (cacheable) {
-        const hit = plain.get(`${locale}|${key}`);
-        if (hit !== undefined) return hit;
-      }
+      const plainKey = vars === undefined || Object.keys(vars).length === 0;
+      const cacheKey = plainKey ? `${locale}|${key}` : `${locale}|${key}|${JSON.stringify(vars)}`;
+      const cache = plainKey ? plain : withVars;
+      const hit = cache.get(cacheKey);
+      if (hit !== undefined) return hit;
       const out = translate(locale, key, vars);
-      if (cacheable) plain.set(`${locale}|${key}`, out);
+      if (!plainKey && withVars.size >= MAX_CACHED_WITH_VARS) withVars.clear();
+      cache.set(cacheKey, out);
       return out;
     },
   };

@@ -59,16 +59,34 @@ export function createKnowledgeBase(snapshot: KnowledgeSnapshot, opts: Knowledge
 
   const titleOf = (t: TopicDoc, locale: Locale): string => t.content[locale]?.title ?? t.content.en?.title ?? t.content.de?.title ?? t.slug;
 
+  // The views are the same on every turn: built once per language (and, for answers, per
+  // region and day) and handed out frozen, so no caller can change what the next one gets.
+  const memo = <V>(cache: Map<string, V>, key: string, build: () => V): V => {
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = deepFreeze(build());
+      cache.set(key, v);
+    }
+    return v;
+  };
+  const categoryViews = new Map<string, CategoryView[]>();
+  const topicLists = new Map<string, TopicSummary[]>();
+  const regionViews = new Map<string, RegionView[]>();
+  const answers = new Map<string, TopicAnswer | null>();
+  let answersDay = '';
+
   const kb: InMemoryKnowledgeBase = {
     version: opts.version ?? 'unversioned',
     snapshot,
 
     categories(locale: Locale): CategoryView[] {
-      return snapshot.categories.map((c) => ({ id: c.id, title: pick(c.titles, locale, c.id) }));
+      return memo(categoryViews, locale, () => snapshot.categories.map((c) => ({ id: c.id, title: pick(c.titles, locale, c.id) })));
     },
 
     topics(categoryId: string, locale: Locale): TopicSummary[] {
-      return sorted.filter((t) => t.category === categoryId).map((t) => ({ slug: t.slug, category: t.category, title: titleOf(t, locale) }));
+      return memo(topicLists, `${categoryId}|${locale}`, () =>
+        sorted.filter((t) => t.category === categoryId).map((t) => ({ slug: t.slug, category: t.category, title: titleOf(t, locale) })),
+      );
     },
 
     topicTitle(slug: string, locale: Locale): string | null {
@@ -78,11 +96,13 @@ export function createKnowledgeBase(snapshot: KnowledgeSnapshot, opts: Knowledge
 
     regions(locale: Locale): RegionView[] {
       // Aliases (cities, short forms) and the names in every language let people name their state in their own words.
-      return snapshot.regions.map((r) => ({
-        id: r.id,
-        name: pick(r.names, locale, r.id),
-        aliases: [...new Set([...(r.aliases ?? []), ...Object.values(r.names ?? {}).filter((n): n is string => typeof n === 'string')])],
-      }));
+      return memo(regionViews, locale, () =>
+        snapshot.regions.map((r) => ({
+          id: r.id,
+          name: pick(r.names, locale, r.id),
+          aliases: [...new Set([...(r.aliases ?? []), ...Object.values(r.names ?? {}).filter((n): n is string => typeof n === 'string')])],
+        })),
+      );
     },
 
     classify(text: string, hint?: Locale): Classification {
@@ -95,7 +115,13 @@ export function createKnowledgeBase(snapshot: KnowledgeSnapshot, opts: Knowledge
 
     answer(slug: string, locale: Locale, o: { region: RegionId | null; today: string }): TopicAnswer | null {
       const t = bySlug.get(slug);
-      return t ? resolveTopicAnswer(lookups, t, locale, o) : null;
+      if (!t) return null;
+      // Facts change by date: the answers of another day are built anew.
+      if (o.today !== answersDay) {
+        answers.clear();
+        answersDay = o.today;
+      }
+      return memo(answers, `${slug}|${locale}|${o.region ?? ''}`, () => resolveTopicAnswer(lookups, t, locale, o));
     },
   };
   return kb;
@@ -200,4 +226,13 @@ export function resolveTopicAnswer(lookups: AnswerLookups, t: TopicDoc, locale: 
     institutions: insts,
     ...(terms.length > 0 ? { terms } : {}),
   };
+}
+
+/** Freezes a view and everything in it (views are shared between turns). */
+function deepFreeze<V>(value: V): V {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
