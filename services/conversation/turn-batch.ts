@@ -64,7 +64,12 @@ interface Waiting {
   receivedAtMs?: number;
   waiters: { resolve(n: number): void; reject(err: unknown): void }[];
   processed: number;
+  /** A message of the person was submitted after their rows were last read: look once more. */
+  recheck?: boolean;
 }
+
+type Outcome = { n: number } | { err: unknown };
+type Settle = (w: Waiting, outcome: Outcome) => void;
 
 /** A batcher over the turn dependencies; see the module comment. */
 export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {}): TurnBatcher {
@@ -72,16 +77,33 @@ export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {})
   const windowMs = opts.windowMs ?? 1;
   const maxInFlight = opts.maxInFlight ?? 2;
   const pending = new Map<string, Waiting>();
+  // People in a running batch: a message of theirs arriving meanwhile joins them (one more
+  // look at their rows when they are done) instead of finding their lock taken.
+  const running = new Map<string, Waiting>();
   let timer: NodeJS.Timeout | null = null;
   let inFlight = 0;
+  const settle: Settle = (w, outcome) => {
+    const id = personLockKey(w.key);
+    running.delete(id);
+    if ('n' in outcome && w.recheck) {
+      w.recheck = false;
+      pending.set(id, w);
+      timer ??= setTimeout(flush, windowMs);
+      return;
+    }
+    settleWaiters(w, outcome);
+  };
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
     if (pending.size === 0 || inFlight >= maxInFlight) return; // a finishing batch flushes again
     const batch = [...pending.values()].slice(0, maxBatch);
-    for (const w of batch) pending.delete(personLockKey(w.key));
+    for (const w of batch) {
+      pending.delete(personLockKey(w.key));
+      running.set(personLockKey(w.key), w);
+    }
     inFlight += 1;
-    void runBatch(deps, batch).finally(() => {
+    void runBatch(deps, batch, settle).finally(() => {
       inFlight -= 1;
       flush();
     });
@@ -90,6 +112,12 @@ export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {})
     submit(key, receivedAtMs) {
       return new Promise<number>((resolve, reject) => {
         const id = personLockKey(key);
+        const busy = running.get(id);
+        if (busy) {
+          busy.waiters.push({ resolve, reject });
+          busy.recheck = true;
+          return;
+        }
         let entry = pending.get(id);
         if (!entry) {
           entry = { key, receivedAtMs, waiters: [], processed: 0 };
@@ -103,7 +131,7 @@ export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {})
   };
 }
 
-const settle = (w: Waiting, outcome: { n: number } | { err: unknown }) => {
+const settleWaiters = (w: Waiting, outcome: Outcome) => {
   for (const waiter of w.waiters) {
     if ('n' in outcome) waiter.resolve(outcome.n);
     else waiter.reject(outcome.err);
@@ -111,7 +139,8 @@ const settle = (w: Waiting, outcome: { n: number } | { err: unknown }) => {
 };
 
 /** The person alone, by the one-person code (after the batch's commit). */
-async function alone(deps: TurnDeps, w: Waiting): Promise<void> {
+async function alone(deps: TurnDeps, w: Waiting, settle: Settle): Promise<void> {
+  w.recheck = false; // processPerson reads the rows until none are left
   try {
     settle(w, { n: w.processed + (await processPerson(deps, w.key, w.receivedAtMs)) });
   } catch (err) {
@@ -120,20 +149,22 @@ async function alone(deps: TurnDeps, w: Waiting): Promise<void> {
 }
 
 /** Runs rounds until nobody of the batch has rows left; never rejects (each waiter is settled). */
-async function runBatch(deps: TurnDeps, batch: Waiting[]): Promise<void> {
+async function runBatch(deps: TurnDeps, batch: Waiting[], settle: Settle): Promise<void> {
   let round = batch;
   while (round.length > 0) {
+    // The round reads their rows after this: what was submitted before is seen.
+    for (const w of round) w.recheck = false;
     let outcome: RoundOutcome;
     try {
       outcome = await runRound(deps, round);
     } catch (err) {
       deps.log?.warn({ err: errorSummary(err), people: round.length }, 'batched turns failed: processing the people one by one');
-      await Promise.all(round.map((w) => alone(deps, w)));
+      await Promise.all(round.map((w) => alone(deps, w, settle)));
       return;
     }
     for (const w of outcome.busy) settle(w, { err: new PersonBusyError() });
     for (const w of outcome.finished) settle(w, outcome.enqueueError !== undefined ? { err: outcome.enqueueError } : { n: w.processed });
-    await Promise.all(outcome.alone.map((w) => alone(deps, w)));
+    await Promise.all(outcome.alone.map((w) => alone(deps, w, settle)));
     if (outcome.enqueueError !== undefined) {
       for (const w of outcome.more) settle(w, { err: outcome.enqueueError });
       return;
