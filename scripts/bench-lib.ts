@@ -33,7 +33,7 @@ export const wallNow = () => performance.timeOrigin + performance.now();
 export async function forkBenchChild(args: string[], env: Record<string, string | number>): Promise<BenchChild> {
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const child = fork(path.resolve(__dirname, 'bench-child.ts'), args, {
-    execArgv: [...process.execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    execArgv: [...process.execArgv, ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     env: { ...process.env, ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -20,6 +20,7 @@ import { sql } from 'drizzle-orm';
 import type { ChannelId, InboundMessage } from '../../bots/engine/types';
 import type { BotInstance } from '../../bots/instances';
 import type { OutboundJob } from '../delivery/queues';
+import { textArray } from '../db/sql-arrays';
 import {
   defaultLocaleOf,
   errorSummary,
@@ -75,7 +76,7 @@ type Settle = (w: Waiting, outcome: Outcome) => void;
 export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {}): TurnBatcher {
   const maxBatch = opts.maxBatch ?? 64;
   const windowMs = opts.windowMs ?? 1;
-  const maxInFlight = opts.maxInFlight ?? 2;
+  const maxInFlight = opts.maxInFlight ?? 4;
   const pending = new Map<string, Waiting>();
   // People in a running batch: a message of theirs arriving meanwhile joins them (one more
   // look at their rows when they are done) instead of finding their lock taken.
@@ -220,7 +221,11 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
         from inbox i
         join jsonb_to_recordset(${JSON.stringify(people)}::jsonb) as p(channel text, bot_id text, external_user_id text)
           on i.channel = p.channel and i.bot_id = p.bot_id and i.external_user_id = p.external_user_id
-        where i.processed_at is null) x
+        -- The index of unprocessed rows, for these people only (see services/db/sql-arrays.ts).
+        where i.processed_at is null
+          and i.channel = any(${textArray([...new Set(people.map((p) => p.channel))])}::text[])
+          and i.bot_id = any(${textArray([...new Set(people.map((p) => p.bot_id))])}::text[])
+          and i.external_user_id = any(${textArray(people.map((p) => p.external_user_id))}::text[])) x
       where rn <= 2
       order by id`);
     const rowsOf = new Map<string, { id: number; payload: unknown; attempts: number; receivedMs: number }[]>();

@@ -13,6 +13,7 @@ import type { Db } from '../db/client';
 import { contacts, conversations, inbox, messages, unansweredQuestions } from '../db/schema';
 import type { OutboundJob } from '../delivery/queues';
 import { maskPersonalData } from './mask';
+import { idArray } from '../db/sql-arrays';
 
 /** The engine as the host sees it (bots/engine/engine.ts). */
 export interface TurnEngine {
@@ -262,16 +263,20 @@ export async function loadConversations(tx: Tx, people: PersonKey[]): Promise<Ma
       order by p.ord
       on conflict (channel, bot_id, external_id) do update set last_seen_at = excluded.last_seen_at, unreachable = false
       returning id, channel, bot_id, external_id, locale, region, campaign),
+    cv as (
+      -- One index lookup per contact (LIMIT keeps the planner from joining the whole table).
+      select c.id as contact_id, v.id, v.owner, v.locale, v.state
+      from c left join lateral (select id, owner, locale, state from conversations where contact_id = c.id limit 1) v on true),
     nv as (
       insert into conversations (contact_id)
-      select c.id from c where not exists (select 1 from conversations v where v.contact_id = c.id)
+      select cv.contact_id from cv where cv.id is null
       returning id, contact_id, owner, locale, state)
     select c.channel, c.bot_id, c.external_id, c.id as contact_id, c.locale as contact_locale, c.region as contact_region, c.campaign,
-           coalesce(v.id, nv.id) as conversation_id,
-           coalesce(v.owner, nv.owner) as owner,
-           case when v.id is not null then v.locale else nv.locale end as locale,
-           case when v.id is not null then v.state else nv.state end as state
-    from c left join conversations v on v.contact_id = c.id left join nv on nv.contact_id = c.id`);
+           coalesce(cv.id, nv.id) as conversation_id,
+           coalesce(cv.owner, nv.owner) as owner,
+           case when cv.id is not null then cv.locale else nv.locale end as locale,
+           case when cv.id is not null then cv.state else nv.state end as state
+    from c join cv on cv.contact_id = c.id left join nv on nv.contact_id = c.id`);
   const out = new Map<string, LoadedConversation>();
   for (const r of loaded.rows as {
     channel: ChannelId;
@@ -504,14 +509,14 @@ export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: nu
     conv as (
       update conversations v set state = s.state, locale = s.locale, updated_at = now(), last_inbound_at = now()
       from jsonb_to_recordset(${JSON.stringify(convs)}::jsonb) as s(id uuid, state jsonb, locale text)
-      where v.id = s.id returning 1),
+      where v.id = any(${idArray(convs.map((c) => c.id))}::uuid[]) and v.id = s.id returning 1),
     ct as (
       update contacts c set locale = u.locale, region = case when u."keepRegion" then c.region else u.region end
       from jsonb_to_recordset(${JSON.stringify(contactUpdates)}::jsonb) as u(id uuid, locale text, region text, "keepRegion" boolean)
-      where c.id = u.id returning 1),
+      where c.id = any(${idArray(contactUpdates.map((u) => u.id))}::uuid[]) and c.id = u.id returning 1),
     ib as (
       update inbox set processed_at = now(), payload = null
-      where id in (select x::bigint from jsonb_array_elements_text(${JSON.stringify(closes)}::jsonb) as x) returning 1),
+      where id = any(${idArray(closes)}::bigint[]) returning 1),
     fb as (
       insert into feedback (conversation_id, topic, helpful, locale)
       select f.conversation_id, f.topic, f.helpful, f.locale

@@ -11,6 +11,7 @@ import type { BotInstance } from '../../bots/instances';
 import type { Db } from '../db/client';
 import { contacts, messages } from '../db/schema';
 import { microBatch } from '../db/micro-batch';
+import { idArray } from '../db/sql-arrays';
 import { outboundItems, type OutboundJob } from './queues';
 
 export interface OutboundDeps {
@@ -102,7 +103,7 @@ export async function stillToSend(db: Db, deliveries: OutboundJob[]): Promise<Ou
   if (!check) {
     check = microBatch(async (batches: number[][]) => {
       const result = await db.execute(sql`
-        select id from messages where id = any(${`{${batches.flat().join(',')}}`}::bigint[]) and status = 'pending'`);
+        select id from messages where id = any(${idArray(batches.flat())}::bigint[]) and status = 'pending'`);
       const pending = new Set((result.rows as { id: number | string }[]).map((r) => Number(r.id)));
       return batches.map(() => pending);
     });
@@ -132,7 +133,7 @@ async function markSent(db: Db, sent: Sent[]): Promise<void> {
       await db.execute(sql`
         update messages m set status = 'sent', sent_at = now(), platform_message_id = v.pid
         from jsonb_to_recordset(${JSON.stringify(all.map((s) => ({ id: s.id, pid: s.platformMessageId })))}::jsonb) as v(id bigint, pid text)
-        where m.id = v.id and m.status = 'pending'`);
+        where m.id = any(${idArray(all.map((s) => s.id))}::bigint[]) and m.id = v.id and m.status = 'pending'`);
       return batches.map(() => undefined);
     });
     sentMarkers.set(db, mark);
