@@ -34,17 +34,20 @@ function wordMatches(word: string, p: { text: string; prefix: boolean }): boolea
   return p.prefix ? word.startsWith(p.text) : word === p.text;
 }
 
-function occursIn(tokens: readonly string[], pattern: Pattern): boolean {
+function occursIn(tokens: readonly string[], pattern: Pattern, tokenSet?: ReadonlySet<string>): boolean {
   const n = pattern.words.length;
-  if (n === 0) return false;
+  if (n === 0 || n > tokens.length) return false;
+  // Most phrases start with a word the message does not contain: one lookup rules them out.
+  const first = pattern.words[0];
+  if (tokenSet && !first.prefix && !tokenSet.has(first.text)) return false;
   for (let start = 0; start + n <= tokens.length; start += 1) {
     if (pattern.words.every((p, i) => wordMatches(tokens[start + i], p))) return true;
   }
   return false;
 }
 
-function equals(tokens: readonly string[], pattern: Pattern): boolean {
-  return tokens.length === pattern.words.length && occursIn(tokens, pattern);
+function equals(tokens: readonly string[], pattern: Pattern, tokenSet?: ReadonlySet<string>): boolean {
+  return tokens.length === pattern.words.length && occursIn(tokens, pattern, tokenSet);
 }
 
 const COMPILED = INTENT_PHRASES.map(([intent, set]) => ({
@@ -71,15 +74,16 @@ const COMPILED_LANGUAGE_NAMES = LOCALES.map((locale) => ({
 export function detectIntent(text: string): Intent | null {
   const tokens = normalizeText(text).split(' ').filter(Boolean);
   if (tokens.length === 0) return null;
+  const set = new Set(tokens);
 
   for (const { locale, names } of COMPILED_LANGUAGE_NAMES) {
-    if (names.some((p) => equals(tokens, p))) return { kind: 'language', locale };
+    if (names.some((p) => equals(tokens, p, set))) return { kind: 'language', locale };
   }
   for (const { intent, whole, short, anywhere } of COMPILED) {
     const hit =
-      whole.some((p) => equals(tokens, p)) ||
-      (tokens.length <= SHORT_MESSAGE_MAX_WORDS && short.some((p) => occursIn(tokens, p))) ||
-      anywhere.some((p) => occursIn(tokens, p));
+      whole.some((p) => equals(tokens, p, set)) ||
+      (tokens.length <= SHORT_MESSAGE_MAX_WORDS && short.some((p) => occursIn(tokens, p, set))) ||
+      anywhere.some((p) => occursIn(tokens, p, set));
     if (!hit) continue;
     return intent === 'language' ? { kind: 'language', locale: null } : { kind: intent };
   }

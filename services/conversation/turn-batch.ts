@@ -45,7 +45,7 @@ export interface TurnBatcherOptions {
   /** Otherwise this long after the first one arrived (default 1 ms). */
   windowMs?: number;
   /**
-   * At most this many batches run at the same time (default 2); people arriving meanwhile wait
+   * At most this many batches run at the same time (default 8: while one waits for PostgreSQL, the others use the CPU); people arriving meanwhile wait
    * for one to finish, so under load the batches grow instead of the number of transactions.
    */
   maxInFlight?: number;
@@ -76,7 +76,7 @@ type Settle = (w: Waiting, outcome: Outcome) => void;
 export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {}): TurnBatcher {
   const maxBatch = opts.maxBatch ?? 64;
   const windowMs = opts.windowMs ?? 1;
-  const maxInFlight = opts.maxInFlight ?? 4;
+  const maxInFlight = opts.maxInFlight ?? 8;
   const pending = new Map<string, Waiting>();
   // People in a running batch: a message of theirs arriving meanwhile joins them (one more
   // look at their rows when they are done) instead of finding their lock taken.

@@ -31,6 +31,29 @@ const ES_ENDING = /(cion|ciones|sion|mente|idad|ado|ada|ados|adas|ido|ida|ando|i
 const DE_PART = /(sch|ung$|heit$|keit$|lich$|chen$|tz|pf|ck|ei[^a]|ie[^ns]|au[^a])/;
 const EN_ENDING = /(ing|tion|ness|ly|ed|ould|ight|th)$/;
 
+/**
+ * A letter of the Latin script (the blocks \p{Script=Latin} covers that messages use: ASCII,
+ * Latin-1, Latin Extended A/B, IPA, phonetic, Vietnamese's Latin Extended Additional,
+ * Extended C/D, full-width), by code unit: a regular expression per character cost more than
+ * the rest of the detection.
+ */
+function isLatin(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    c === 0xaa ||
+    c === 0xba ||
+    (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) ||
+    (c >= 0x250 && c <= 0x2af) ||
+    (c >= 0x1d00 && c <= 0x1d7f) ||
+    (c >= 0x1e00 && c <= 0x1eff) ||
+    (c >= 0x2c60 && c <= 0x2c7f) ||
+    (c >= 0xa720 && c <= 0xa7ff) ||
+    (c >= 0xff21 && c <= 0xff3a) ||
+    (c >= 0xff41 && c <= 0xff5a)
+  );
+}
+
 /** Detects the language of a message. */
 export function detectLanguage(text: string, opts: DetectOptions = {}): Detection {
   const scores: Record<Locale, number> = { ru: 0, vi: 0, es: 0, de: 0, en: 0 };
@@ -38,9 +61,10 @@ export function detectLanguage(text: string, opts: DetectOptions = {}): Detectio
   const words = tokenize(norm).map((p) => p.word).filter((w) => !/^\d+$/.test(w));
   let cyrillic = 0;
   let latin = 0;
-  for (const ch of norm) {
-    if (/[\u0400-\u04ff]/.test(ch)) cyrillic++;
-    else if (/\p{Script=Latin}/u.test(ch)) latin++;
+  for (let i = 0; i < norm.length; i++) {
+    const c = norm.charCodeAt(i);
+    if (c >= 0x400 && c <= 0x4ff) cyrillic++;
+    else if (isLatin(c)) latin++;
   }
   // Script: Cyrillic is Russian here (the Russian-speaking bot's people).
   if (cyrillic > 0 && cyrillic >= latin * 0.5) scores.ru += 10 + cyrillic / 5;
