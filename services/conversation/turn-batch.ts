@@ -45,8 +45,9 @@ export interface TurnBatcherOptions {
   /** Otherwise this long after the first one arrived (default 1 ms). */
   windowMs?: number;
   /**
-   * At most this many batches run at the same time (default 8: while one waits for PostgreSQL, the others use the CPU); people arriving meanwhile wait
-   * for one to finish, so under load the batches grow instead of the number of transactions.
+   * At most this many batches run at the same time (default 8: while some wait for
+   * PostgreSQL, the others use the CPU); people arriving meanwhile wait for one to finish, so
+   * under load the batches grow instead of the number of transactions.
    */
   maxInFlight?: number;
 }
