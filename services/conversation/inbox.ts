@@ -9,6 +9,7 @@ import type { Db } from '../db/client';
 import { inbox } from '../db/schema';
 import { inboundJobId, INBOUND_DEDUPE_WINDOW_S, type InboundItem, type InboundJob } from '../delivery/queues';
 import { microBatch } from '../db/micro-batch';
+import { executeNamed } from '../db/named';
 
 export interface RawInbound {
   channel: ChannelId;
@@ -71,7 +72,7 @@ function batchedAccept(deps: { db: Db; inboundQueue: Queue }): Accept {
       payload: raw.payload ?? null,
       received_at: now.toISOString(),
     }));
-    const result = await deps.db.execute(sql`
+    const result = await executeNamed(deps.db, 'inbox-insert', sql`
       insert into inbox (channel, bot_id, external_user_id, platform_message_id, payload, received_at)
       select r.channel, r.bot_id, r.external_user_id, r.platform_message_id, r.payload, r.received_at
       from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)

@@ -38,6 +38,7 @@ import {
   type SettledTurn,
   type TurnDeps,
 } from './turn';
+import { executeNamed } from '../db/named';
 
 export interface TurnBatcherOptions {
   /** A batch starts at once when this many people are waiting (default 64). */
@@ -205,7 +206,7 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
   const counted: Waiting[] = [];
   await deps.db.transaction(async (tx) => {
     const ids = round.map((w) => personLockKey(w.key));
-    const lock = await tx.execute(
+    const lock = await executeNamed(tx, 'turn-lock', 
       sql`select k, pg_try_advisory_xact_lock(hashtextextended(k, 0)) as locked from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as k`,
     );
     const locked = new Set((lock.rows as { k: string; locked: boolean }[]).filter((r) => r.locked).map((r) => r.k));
@@ -215,7 +216,7 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
 
     // A statement of its own, after the locks: it sees every row a previous holder committed.
     const people = mine.map((w) => ({ channel: w.key.channel, bot_id: w.key.botId, external_user_id: w.key.externalUserId }));
-    const found = await tx.execute(sql`
+    const found = await executeNamed(tx, 'turn-inbox-rows', sql`
       select id, channel, bot_id, external_user_id, payload, attempts, (extract(epoch from received_at) * 1000)::float8 as received_ms
       from (
         select i.*, row_number() over (partition by i.channel, i.bot_id, i.external_user_id order by i.id) as rn

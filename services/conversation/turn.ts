@@ -14,6 +14,7 @@ import { contacts, conversations, inbox, messages, unansweredQuestions } from '.
 import type { OutboundJob } from '../delivery/queues';
 import { maskPersonalData } from './mask';
 import { idArray } from '../db/sql-arrays';
+import { executeNamed } from '../db/named';
 
 /** The engine as the host sees it (bots/engine/engine.ts). */
 export interface TurnEngine {
@@ -103,7 +104,7 @@ async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number
   const found = await deps.db.transaction(async (tx) => {
     // One worker at a time per person. A worker that finds the lock taken leaves: the holder
     // processes the whole backlog in order (see PersonBusyError).
-    const lock = await tx.execute(
+    const lock = await executeNamed(tx, 'turn-lock-one', 
       sql`select pg_try_advisory_xact_lock(hashtextextended(${`${key.channel}|${key.botId}|${key.externalUserId}`}, 0)) as locked`,
     );
     if (!(lock.rows[0] as { locked: boolean }).locked) throw new PersonBusyError();
@@ -255,7 +256,7 @@ export async function loadConversations(tx: Tx, people: PersonKey[]): Promise<Ma
     .map((p) => ({ channel: p.channel, bot_id: p.botId, external_id: p.externalUserId, k: personLockKey(p) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .map((p, ord) => ({ ord, channel: p.channel, bot_id: p.bot_id, external_id: p.external_id }));
-  const loaded = await tx.execute(sql`
+  const loaded = await executeNamed(tx, 'turn-load', sql`
     with c as (
       insert into contacts (channel, bot_id, external_id, last_seen_at)
       select p.channel, p.bot_id, p.external_id, now()
@@ -497,7 +498,7 @@ export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: nu
   const feedbackRows = turns.flatMap((t) => (t.records?.feedback ?? []).map((f) => ({ conversation_id: t.conversationId, ...f })));
   const consentRows = turns.flatMap((t) => (t.records?.consents ?? []).map((c) => ({ contact_id: t.contactId, status: c.status, policy_version: c.policyVersion })));
   const unansweredRows = turns.flatMap((t) => (t.records?.unanswered ?? []).map((u) => ({ conversation_id: t.conversationId, ...u })));
-  const result = await tx.execute(sql`
+  const result = await executeNamed(tx, 'turn-persist', sql`
     with ins as (
       insert into messages (conversation_id, direction, author, kind, text, payload, channel, platform_message_id, inbox_id, status, locale, topic)
       select r.conversation_id, r.direction, r.author, r.kind, r.text, r.payload, r.channel, r.platform_message_id, r.inbox_id, r.status, r.locale, r.topic

@@ -13,6 +13,7 @@ import { contacts, messages } from '../db/schema';
 import { microBatch } from '../db/micro-batch';
 import { idArray } from '../db/sql-arrays';
 import { outboundItems, type OutboundJob } from './queues';
+import { executeNamed } from '../db/named';
 
 export interface OutboundDeps {
   db: Db;
@@ -102,7 +103,7 @@ export async function stillToSend(db: Db, deliveries: OutboundJob[]): Promise<Ou
   let check = pendingCheckers.get(db);
   if (!check) {
     check = microBatch(async (batches: number[][]) => {
-      const result = await db.execute(sql`
+      const result = await executeNamed(db, 'outbound-pending', sql`
         select id from messages where id = any(${idArray(batches.flat())}::bigint[]) and status = 'pending'`);
       const pending = new Set((result.rows as { id: number | string }[]).map((r) => Number(r.id)));
       return batches.map(() => pending);
@@ -130,7 +131,7 @@ async function markSent(db: Db, sent: Sent[]): Promise<void> {
   if (!mark) {
     mark = microBatch(async (batches: Sent[][]) => {
       const all = batches.flat();
-      await db.execute(sql`
+      await executeNamed(db, 'outbound-mark-sent', sql`
         update messages m set status = 'sent', sent_at = now(), platform_message_id = v.pid
         from jsonb_to_recordset(${JSON.stringify(all.map((s) => ({ id: s.id, pid: s.platformMessageId })))}::jsonb) as v(id bigint, pid text)
         where m.id = any(${idArray(all.map((s) => s.id))}::bigint[]) and m.id = v.id and m.status = 'pending'`);
