@@ -18,10 +18,10 @@
  * (worker processes with split, default 1).
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { Pool } from 'pg';
 import { loadConfig } from '../services/config/config';
 import { argValue } from './cli-args';
+import { PipelinedPoster } from './bench-http';
 import { benchBareLoop, benchQuestions, createBenchStore, fmt, forkBenchChild, numberOption, percentile, wallNow, type BenchChild, type BenchStore } from './bench-lib';
 
 const args = process.argv.slice(2);
@@ -91,27 +91,14 @@ async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number
 
   let seq = 0;
   let resets = 0;
-  // node:http with kept-alive connections: the lightest client, so the load generator takes
-  // as little of the machine as it can from the service it measures.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const target = new URL('/webchat/messages', base);
-  const postOnce = (payload: string) =>
-    new Promise<number>((resolve, reject) => {
-      const req = http.request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  const post = async (sessionId: string, body: Record<string, unknown>) => {
+  // Raw pipelined HTTP/1.1 on kept-alive connections (scripts/bench-http.ts): the lightest
+  // client, so the load generator takes as little as it can of the machine it measures.
+  const poster = new PipelinedPoster(new URL('/webchat/messages', base).toString(), CONCURRENCY);
+  const post = async (sessionId: string, body: Record<string, unknown>, connection?: number) => {
     const payload = JSON.stringify({ sessionId, clientMessageId: `b${++seq}x${randomBytes(3).toString('hex')}`, locale: 'ru', ...body });
     for (let attempt = 0; ; attempt++) {
       try {
-        const status = await postOnce(payload);
+        const status = await poster.post(payload, connection);
         if (status !== 202) throw new Error(`POST returned ${status}`);
         return;
       } catch (err) {
@@ -150,7 +137,7 @@ async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number
     inFlight.push((async () => {
       while (next < MESSAGES) {
         const i = next++;
-        await post(people[i % people.length], { text: qs[i % qs.length] });
+        await post(people[i % people.length], { text: qs[i % qs.length] }, w);
       }
     })());
   }
@@ -188,7 +175,7 @@ async function benchPipeline(): Promise<{ rate: number; p50: number; p99: number
   await Promise.all(waits);
   const fixedRate = total / ((wallNow() - start) / 1000);
   latencies.sort((a, b) => a - b);
-  agent.destroy();
+  poster.close();
   await Promise.all(children.map((c) => c.close()));
   await pool.end();
   if (resets) console.log(`(${resets} connection resets retried by the client)`);
