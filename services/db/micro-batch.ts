@@ -46,7 +46,8 @@ export function microBatch<T, R>(run: (items: T[]) => Promise<R[]>, opts: MicroB
       )
       .finally(() => {
         inFlight -= 1;
-        flush();
+        // Items still inside their window wait for it (the timer), so batches fill up.
+        if (timer === null || items.length >= maxItems) flush();
       });
   };
   return (item: T) =>
