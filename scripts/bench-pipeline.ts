@@ -15,7 +15,8 @@
  * Options: --messages N (full-load phase, default 4000), --rate R (default 500/s),
  * --seconds S (fixed-rate phase, default 10), --people P (default 400), --concurrency C
  * (concurrent senders, default 64), --topology split|single (default split), --workers N
- * (worker processes with split, default 1).
+ * (worker processes with split, default 1), --fixed both|questions|first (which fixed-rate
+ * phases, default both).
  */
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
@@ -34,6 +35,8 @@ const PEOPLE = opt('people', 400);
 const CONCURRENCY = opt('concurrency', 64);
 const TOPOLOGY = argValue('--topology', args) ?? 'split';
 const WORKERS = opt('workers', 1);
+const FIXED = argValue('--fixed', args) ?? 'both';
+if (!['both', 'questions', 'first'].includes(FIXED)) throw new Error('--fixed must be both, questions or first');
 if (TOPOLOGY !== 'split' && TOPOLOGY !== 'single') throw new Error('--topology must be split or single');
 
 const baseConfig = loadConfig();
@@ -172,8 +175,9 @@ async function benchPipeline(): Promise<{ rate: number; fixed: FixedRate[] }> {
   const askers = (owned.rows as { external_id: string }[]).map((r) => r.external_id).filter((p) => people.includes(p));
   // Knowledge-base questions only (one in the development set asks for a person: a handoff).
   const kbQuestions = qs.filter((q) => detectIntent(q) === null);
-  const questions = await fixedRate('questions', askers);
-  const firstContacts = await fixedRate('first contacts', []);
+  const fixed: FixedRate[] = [];
+  if (FIXED !== 'first') fixed.push(await fixedRate('questions', askers));
+  if (FIXED !== 'questions') fixed.push(await fixedRate('first contacts', []));
 
   async function fixedRate(kind: 'questions' | 'first contacts', askerPool: string[]) {
     const latencies: number[] = [];
@@ -225,7 +229,7 @@ async function benchPipeline(): Promise<{ rate: number; fixed: FixedRate[] }> {
   await Promise.all(children.map((c) => c.close()));
   await pool.end();
   if (resets) console.log(`(${resets} connection resets retried by the client)`);
-  return { rate, fixed: [questions, firstContacts] };
+  return { rate, fixed };
 }
 
 async function main(): Promise<void> {

@@ -24,6 +24,7 @@ import {
 import { deliverOutbound, stillToSend, type OutboundDeps, type OutboundOutcome } from './delivery/outbound';
 import { PersonBusyError, type TurnDeps } from './conversation/turn';
 import { createTurnBatcher } from './conversation/turn-batch';
+import { microBatch } from './db/micro-batch';
 
 /** How soon a job whose person is being processed by another worker looks again. */
 export const PERSON_BUSY_RETRY_MS = 50;
@@ -55,12 +56,23 @@ export async function enqueueOutboundJobs(queue: Queue, jobs: OutboundJob[]): Pr
 /**
  * Queues the replies of turns committed together as one job (one queue round trip and one job
  * to run for all of them); the worker sends to the people at the same time, each in order.
+ * The turn batches finishing within a couple of milliseconds of each other share the job.
  */
 export async function enqueueOutboundTogether(queue: Queue, jobs: OutboundJob[]): Promise<void> {
-  const deliveries = batchOutboundJobs(jobs);
-  if (deliveries.length <= 1) return enqueueOutboundJobs(queue, jobs);
-  await queue.add('send', { jobs: deliveries } satisfies OutboundBatch, OUTBOUND_JOB_OPTIONS);
+  let add = togetherAdders.get(queue);
+  if (!add) {
+    add = microBatch(async (groups: OutboundJob[][]) => {
+      const deliveries = batchOutboundJobs(groups.flat());
+      if (deliveries.length <= 1) await enqueueOutboundJobs(queue, groups.flat());
+      else await queue.add('send', { jobs: deliveries } satisfies OutboundBatch, OUTBOUND_JOB_OPTIONS);
+      return groups.map(() => undefined);
+    }, { windowMs: 2 });
+    togetherAdders.set(queue, add);
+  }
+  if (jobs.length > 0) await add(jobs);
 }
+
+const togetherAdders = new WeakMap<Queue, (jobs: OutboundJob[]) => Promise<void>>();
 
 export interface WorkerSetup {
   connection: ConnectionOptions;
