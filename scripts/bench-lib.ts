@@ -26,6 +26,9 @@ export interface BenchChild {
 /** Wall-clock milliseconds, comparable between the benchmark's processes. */
 export const wallNow = () => performance.timeOrigin + performance.now();
 
+/** The service's Node.js flags, as `npm start` and the Dockerfile run it. */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /**
  * Forks scripts/bench-child.ts with `args` and `env` added to this process's environment.
  * With BENCH_PROFILE_DIR set, each child writes a V8 CPU profile there when it exits.
@@ -33,7 +36,7 @@ export const wallNow = () => performance.timeOrigin + performance.now();
 export async function forkBenchChild(args: string[], env: Record<string, string | number>): Promise<BenchChild> {
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const child = fork(path.resolve(__dirname, 'bench-child.ts'), args, {
-    execArgv: [...process.execArgv, ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    execArgv: [...process.execArgv, ...SERVICE_NODE_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     env: { ...process.env, ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
