@@ -55,7 +55,7 @@ export async function acceptInbound(deps: { db: Db; inboundQueue: Queue }, raw: 
  * window than the other micro-batches: every job costs BullMQ several Redis scripts in the
  * worker, so at hundreds of messages per second fewer, fuller jobs answer sooner overall.
  */
-const ACCEPT_BATCH = { windowMs: 4, maxInFlight: 2, maxItems: 128 };
+const ACCEPT_BATCH = { windowMs: 4, idleWindowMs: 1, maxInFlight: 2, maxItems: 128 };
 
 type Accept = (row: { raw: RawInbound; now: Date }) => Promise<number | null>;
 const accepters = new WeakMap<Queue, { db: Db; accept: Accept }>();

@@ -43,10 +43,13 @@ import { executeNamed } from '../db/named';
 export interface TurnBatcherOptions {
   /** A batch starts at once when this many people are waiting (default 64). */
   maxBatch?: number;
-  /** Otherwise this long after the first one arrived (default 1 ms). */
+  /**
+   * Otherwise this long after the first one arrived (default 5 ms) while batches are running;
+   * when none is, 1 ms (an idle service answers at once, a busy one fills its batches).
+   */
   windowMs?: number;
   /**
-   * At most this many batches run at the same time (default 8: while some wait for
+   * At most this many batches run at the same time (default 4: while some wait for
    * PostgreSQL, the others use the CPU); people arriving meanwhile wait for one to finish, so
    * under load the batches grow instead of the number of transactions.
    */
@@ -74,11 +77,14 @@ interface Waiting {
 type Outcome = { n: number } | { err: unknown };
 type Settle = (w: Waiting, outcome: Outcome) => void;
 
+/** The window while no batch is running. */
+const IDLE_WINDOW_MS = 1;
+
 /** A batcher over the turn dependencies; see the module comment. */
 export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {}): TurnBatcher {
   const maxBatch = opts.maxBatch ?? 64;
-  const windowMs = opts.windowMs ?? 1;
-  const maxInFlight = opts.maxInFlight ?? 8;
+  const windowMs = opts.windowMs ?? 5;
+  const maxInFlight = opts.maxInFlight ?? 4;
   const pending = new Map<string, Waiting>();
   // People in a running batch: a message of theirs arriving meanwhile joins them (one more
   // look at their rows when they are done) instead of finding their lock taken.
@@ -91,7 +97,7 @@ export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {})
     if ('n' in outcome && w.recheck) {
       w.recheck = false;
       pending.set(id, w);
-      timer ??= setTimeout(flush, windowMs);
+      timer ??= setTimeout(flush, inFlight === 0 ? IDLE_WINDOW_MS : windowMs);
       return;
     }
     settleWaiters(w, outcome);
@@ -108,7 +114,8 @@ export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {})
     inFlight += 1;
     void runBatch(deps, batch, settle).finally(() => {
       inFlight -= 1;
-      flush();
+      // People still inside their window wait for it (the timer), so batches fill up.
+      if (timer === null || pending.size >= maxBatch) flush();
     });
   };
   return {
@@ -128,7 +135,7 @@ export function createTurnBatcher(deps: TurnDeps, opts: TurnBatcherOptions = {})
         }
         entry.waiters.push({ resolve, reject });
         if (pending.size >= maxBatch) flush();
-        else timer ??= setTimeout(flush, windowMs);
+        else timer ??= setTimeout(flush, inFlight === 0 ? IDLE_WINDOW_MS : windowMs);
       });
     },
   };

@@ -54,3 +54,21 @@ describe('microBatch', () => {
     expect(runs).toEqual([[1], [2, 3, 4]]);
   });
 });
+
+describe('microBatch windows', () => {
+  it('uses the idle window when nothing runs, the longer one while a batch is running', async () => {
+    const runs: { at: number; xs: number[] }[] = [];
+    const t0 = Date.now();
+    const f = microBatch(async (xs: number[]) => {
+      runs.push({ at: Date.now() - t0, xs });
+      await sleep(10);
+      return xs;
+    }, { windowMs: 60, idleWindowMs: 1 });
+    const first = f(1);
+    await sleep(3); // running now
+    const second = f(2);
+    await Promise.all([first, second]);
+    expect(runs[0].at).toBeLessThan(40);
+    expect(runs[1].at).toBeGreaterThanOrEqual(55);
+  });
+});

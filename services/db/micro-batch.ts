@@ -11,6 +11,8 @@ export interface MicroBatchOptions {
   maxItems?: number;
   /** Otherwise this long after the first item arrived (default 1 ms). */
   windowMs?: number;
+  /** The window while no batch is running (default: windowMs): an idle caller need not wait. */
+  idleWindowMs?: number;
   /**
    * At most this many batches run at the same time (default 2); further items wait for one to
    * finish, so under load the batches grow instead of the number of round trips.
@@ -26,6 +28,7 @@ export interface MicroBatchOptions {
 export function microBatch<T, R>(run: (items: T[]) => Promise<R[]>, opts: MicroBatchOptions = {}): (item: T) => Promise<R> {
   const maxItems = opts.maxItems ?? 64;
   const windowMs = opts.windowMs ?? 1;
+  const idleWindowMs = opts.idleWindowMs ?? windowMs;
   const maxInFlight = opts.maxInFlight ?? 2;
   const items: T[] = [];
   const waiters: { resolve(r: R): void; reject(err: unknown): void }[] = [];
@@ -55,6 +58,6 @@ export function microBatch<T, R>(run: (items: T[]) => Promise<R[]>, opts: MicroB
       items.push(item);
       waiters.push({ resolve, reject });
       if (items.length >= maxItems) flush();
-      else timer ??= setTimeout(flush, windowMs);
+      else timer ??= setTimeout(flush, inFlight === 0 ? idleWindowMs : windowMs);
     });
 }
