@@ -66,7 +66,7 @@ export async function enqueueOutboundTogether(queue: Queue, jobs: OutboundJob[])
       if (deliveries.length <= 1) await enqueueOutboundJobs(queue, groups.flat());
       else await queue.add('send', { jobs: deliveries } satisfies OutboundBatch, OUTBOUND_JOB_OPTIONS);
       return groups.map(() => undefined);
-    }, { windowMs: 2 });
+    }, { windowMs: 2, idleWindowMs: 1 });
     togetherAdders.set(queue, add);
   }
   if (jobs.length > 0) await add(jobs);
