@@ -10,6 +10,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { ChannelError, type ChannelSender } from '../../bots/channels/channel';
 import { contacts, conversations, messages } from '../../services/db/schema';
 import { stillToSend } from '../../services/delivery/outbound';
+import { idArray, textArray } from '../../services/db/sql-arrays';
 import { inboundItemsOf } from '../../services/delivery/queues';
 import { startTestService, waitFor, type TestService } from '../helpers/service';
 
@@ -129,4 +130,38 @@ it('does not send a reply again that is no longer pending', async () => {
   expect(await stillToSend(t.service.db, [job])).toHaveLength(1);
   // A reply without a transcript row (confirmation of deletion) is always kept.
   expect(await stillToSend(t.service.db, [{ ...job, messageId: undefined }])).toHaveLength(1);
+});
+
+it('answers messages a person sends while their earlier one is being processed, in order, each once', async () => {
+  const p = person();
+  await post(p, { command: 'start' });
+  await post(p, { choice: 'consent:yes' });
+  // Sent back to back: the later ones arrive while the earlier turns are running.
+  const texts = ['Blaue Karte Gehalt?', 'Wo lerne ich Deutsch?', 'Anerkennung Diplom Ingenieur'];
+  for (const text of texts) expect(await post(p, { text })).toBe(202);
+  const rows = await waitFor(async () => {
+    const r = await t.service.db
+      .select({ id: messages.id, direction: messages.direction, text: messages.text, status: messages.status })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(eq(contacts.externalId, p))
+      .orderBy(messages.id);
+    return r.filter((m) => m.direction === 'in').length === 5 && r.filter((m) => m.direction === 'out').every((m) => m.status === 'sent') ? r : null;
+  }, 15_000);
+  const inbound = rows.filter((m) => m.direction === 'in').map((m) => m.text);
+  expect(inbound.slice(2)).toEqual(texts);
+  // After each question its answer, before the next question.
+  const order = rows.map((m) => (m.direction === 'in' ? `in:${m.text}` : 'out'));
+  for (const text of texts) expect(order[order.indexOf(`in:${text}`) + 1]).toBe('out');
+  await new Promise((r) => setTimeout(r, 300));
+  expect(sendsTo(p).length).toBe(rows.filter((m) => m.direction === 'out').length);
+});
+
+it('passes texts and ids to PostgreSQL as array literals unchanged', async () => {
+  const texts = ['plain', 'with "quotes"', 'back\\slash', '{braces}', 'comma, space', 'кириллица', ''];
+  const r = await t.service.db.execute(sql`select unnest(${textArray(texts)}::text[]) as v`);
+  expect((r.rows as { v: string }[]).map((x) => x.v)).toEqual(texts);
+  const ids = await t.service.db.execute(sql`select unnest(${idArray([1, 42, '9007199254740993'])}::bigint[])::text as v`);
+  expect((ids.rows as { v: string }[]).map((x) => x.v)).toEqual(['1', '42', '9007199254740993']);
 });
