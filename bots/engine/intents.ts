@@ -57,6 +57,28 @@ const COMPILED = INTENT_PHRASES.map(([intent, set]) => ({
   anywhere: set.anywhere.map(compile),
 }));
 
+interface IndexedPhrase {
+  /** Index in COMPILED (its priority). */
+  intent: number;
+  kind: 'whole' | 'short' | 'anywhere';
+  pattern: Pattern;
+}
+
+/** The phrases by their first word (exact), and those whose first word is a prefix. */
+const BY_FIRST_WORD = new Map<string, IndexedPhrase[]>();
+const PREFIX_FIRST: IndexedPhrase[] = [];
+COMPILED.forEach((c, intent) => {
+  for (const kind of ['whole', 'short', 'anywhere'] as const) {
+    for (const pattern of c[kind]) {
+      const first = pattern.words[0];
+      if (!first) continue;
+      const e = { intent, kind, pattern };
+      if (first.prefix) PREFIX_FIRST.push(e);
+      else BY_FIRST_WORD.set(first.text, [...(BY_FIRST_WORD.get(first.text) ?? []), e]);
+    }
+  }
+});
+
 const COMPILED_LANGUAGE_NAMES = LOCALES.map((locale) => ({
   locale,
   names: LANGUAGE_NAMES[locale].map(compile),
@@ -79,13 +101,22 @@ export function detectIntent(text: string): Intent | null {
   for (const { locale, names } of COMPILED_LANGUAGE_NAMES) {
     if (names.some((p) => equals(tokens, p, set))) return { kind: 'language', locale };
   }
-  for (const { intent, whole, short, anywhere } of COMPILED) {
+  // Only the phrases that start with one of the message's words (or with a prefix) can match;
+  // the first intent in INTENT_PHRASES order that matches wins.
+  let best = -1;
+  const check = (e: IndexedPhrase) => {
+    if (best !== -1 && e.intent >= best) return;
     const hit =
-      whole.some((p) => equals(tokens, p, set)) ||
-      (tokens.length <= SHORT_MESSAGE_MAX_WORDS && short.some((p) => occursIn(tokens, p, set))) ||
-      anywhere.some((p) => occursIn(tokens, p, set));
-    if (!hit) continue;
-    return intent === 'language' ? { kind: 'language', locale: null } : { kind: intent };
-  }
-  return null;
+      e.kind === 'whole'
+        ? equals(tokens, e.pattern, set)
+        : e.kind === 'short'
+          ? tokens.length <= SHORT_MESSAGE_MAX_WORDS && occursIn(tokens, e.pattern, set)
+          : occursIn(tokens, e.pattern, set);
+    if (hit) best = e.intent;
+  };
+  for (const word of set) for (const e of BY_FIRST_WORD.get(word) ?? []) check(e);
+  for (const e of PREFIX_FIRST) check(e);
+  if (best === -1) return null;
+  const intent = COMPILED[best].intent;
+  return intent === 'language' ? { kind: 'language', locale: null } : { kind: intent };
 }
