@@ -42,12 +42,12 @@ export const OUTBOUND_JOB_OPTIONS = {
 };
 
 /** Queues replies, one job per person (with the first reply's id, so a copy is not queued twice). */
-export async function enqueueOutboundJobs(queue: Queue, jobs: OutboundJob[]): Promise<void> {
+export async function enqueueOutboundJobs(queue: Queue, jobs: OutboundJob[], opts: { fresh?: boolean } = {}): Promise<void> {
   if (jobs.length === 0) return;
   await queue.addBulk(
     batchOutboundJobs(jobs).map((data) => ({
       name: 'send',
-      data: { jobs: [data] } satisfies OutboundBatch,
+      data: { jobs: [data], ...(opts.fresh ? { fresh: true } : {}) } satisfies OutboundBatch,
       opts: { ...OUTBOUND_JOB_OPTIONS, ...(data.messageId !== undefined ? { jobId: outboundJobId(data.messageId) } : {}) },
     })),
   );
@@ -63,8 +63,8 @@ export async function enqueueOutboundTogether(queue: Queue, jobs: OutboundJob[])
   if (!add) {
     add = microBatch(async (groups: OutboundJob[][]) => {
       const deliveries = batchOutboundJobs(groups.flat());
-      if (deliveries.length <= 1) await enqueueOutboundJobs(queue, groups.flat());
-      else await queue.add('send', { jobs: deliveries } satisfies OutboundBatch, OUTBOUND_JOB_OPTIONS);
+      if (deliveries.length <= 1) await enqueueOutboundJobs(queue, groups.flat(), { fresh: true });
+      else await queue.add('send', { jobs: deliveries, fresh: true } satisfies OutboundBatch, OUTBOUND_JOB_OPTIONS);
       return groups.map(() => undefined);
     }, { windowMs: 2, idleWindowMs: 1 });
     togetherAdders.set(queue, add);
@@ -155,8 +155,14 @@ export function startWorkers(setup: WorkerSetup): RunningWorkers {
     async (job: Job<OutboundBatch | OutboundJob>, token?: string) => {
       const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       // Replies already handed to the channel (by an earlier attempt, or by a copy of this job
-      // queued by the recovery sweep) are not sent again.
-      const deliveries = await stillToSend(setup.db, outboundJobsOf(job.data));
+      // queued by the recovery sweep) are not sent again; a fresh job's replies cannot have been.
+      const fresh =
+        'fresh' in job.data &&
+        job.data.fresh === true &&
+        job.attemptsMade === 0 &&
+        (job.stalledCounter ?? 0) === 0 &&
+        Date.now() - job.timestamp < setup.recoveryAfterMs / 2;
+      const deliveries = fresh ? outboundJobsOf(job.data) : await stillToSend(setup.db, outboundJobsOf(job.data));
       // Different people at the same time; each person's replies in order.
       const outcomes = await Promise.all(deliveries.map((d) => deliverOutbound(setup.outbound, d, isLast)));
       const retries = outcomes.filter((o): o is Extract<OutboundOutcome, { status: 'retry' }> => o.status === 'retry');

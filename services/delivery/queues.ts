@@ -66,6 +66,12 @@ export interface OutboundJob {
  */
 export interface OutboundBatch {
   jobs: OutboundJob[];
+  /**
+   * Queued by the turn that just stored these replies as pending: on its first run (not
+   * retried, not re-run after a crash, younger than half the recovery age, so the recovery
+   * sweep cannot have queued a copy) the worker sends without reading their status first.
+   */
+  fresh?: boolean;
 }
 
 /** The job's per-person deliveries; also reads jobs queued by earlier versions (one OutboundJob as data). */

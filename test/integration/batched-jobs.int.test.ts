@@ -13,6 +13,7 @@ import { stillToSend } from '../../services/delivery/outbound';
 import { idArray, textArray } from '../../services/db/sql-arrays';
 import { inboundItemsOf } from '../../services/delivery/queues';
 import { startTestService, waitFor, type TestService } from '../helpers/service';
+import { enqueueOutboundJobs } from '../../services/workers';
 
 interface Sent {
   person: string;
@@ -164,4 +165,18 @@ it('passes texts and ids to PostgreSQL as array literals unchanged', async () =>
   expect((r.rows as { v: string }[]).map((x) => x.v)).toEqual(texts);
   const ids = await t.service.db.execute(sql`select unnest(${idArray([1, 42, '9007199254740993'])}::bigint[])::text as v`);
   expect((ids.rows as { v: string }[]).map((x) => x.v)).toEqual(['1', '42', '9007199254740993']);
+});
+
+it('a queued copy of replies already sent is not sent again', async () => {
+  const p = person();
+  await post(p, { command: 'start' });
+  await waitFor(async () => ((await allSent(p)) ? true : null), 15_000);
+  const before = sendsTo(p).length;
+  const [row] = await outRows(p);
+  // As the recovery sweep would queue it (not fresh: the worker reads the status first).
+  await enqueueOutboundJobs(t.service.outboundQueue, [
+    { channel: 'webchat', botId: 'webchat', externalUserId: p, reply: { text: 'again' }, locale: 'de', messageId: row.id },
+  ]);
+  await new Promise((r) => setTimeout(r, 800));
+  expect(sendsTo(p).length).toBe(before);
 });
