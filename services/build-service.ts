@@ -41,6 +41,7 @@ import { startHandoffWorker, type RunningHandoffWorker } from './handoff/worker'
 import type { InMemoryKnowledgeBase } from './knowledge/knowledge-base';
 import { createTranslator } from './i18n/translator';
 import { createKnowledgeBase } from './knowledge/knowledge-base';
+import { warmAnswers } from './knowledge/warm-answers';
 import { loadSnapshotFromFiles } from './knowledge/load-files';
 import { importSnapshot, loadActiveSnapshot } from './knowledge/store';
 import { startKnowledgeReloader, type KnowledgeReloader } from './knowledge/reloader';
@@ -326,6 +327,13 @@ export async function buildService(config: Config, role: Role, overrides: Servic
       stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
       sweepIntervalMs: config.RECOVERY_AFTER_MS,
     });
+    if (config.WARM_ANSWERS_ON_START && !overrides.knowledgeBase) {
+      const warmKb = kbHolder ?? (kb as InMemoryKnowledgeBase);
+      void warmAnswers(warmKb, (overrides.clock ?? berlinClock).today(), () => shuttingDown).then(
+        (answers) => logger.debug({ answers }, 'answers of the day built'),
+        (err: Error) => logger.warn({ err: err.message }, 'building the answers of the day failed'),
+      );
+    }
     if (!app) {
       // A worker alone still answers health checks and metrics on its own port.
       app = newHttpApp();

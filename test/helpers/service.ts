@@ -33,6 +33,8 @@ export function testConfig(databaseUrl: string, prefix: string, extra: Record<st
       KB_SOURCE: 'files',
       WORKER_CONCURRENCY: '4',
       MIGRATE_ON_START: 'false',
+      // Tests start many services; building every answer each time would only cost CPU.
+      WARM_ANSWERS_ON_START: 'false',
       ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])),
     } as NodeJS.ProcessEnv,
   );
