@@ -328,11 +328,21 @@ export async function buildService(config: Config, role: Role, overrides: Servic
       sweepIntervalMs: config.RECOVERY_AFTER_MS,
     });
     if (config.WARM_ANSWERS_ON_START && !overrides.knowledgeBase) {
+      // At start, and again when the day changes (facts switch by date, answers are per day).
       const warmKb = kbHolder ?? (kb as InMemoryKnowledgeBase);
-      void warmAnswers(warmKb, (overrides.clock ?? berlinClock).today(), () => shuttingDown).then(
-        (answers) => logger.debug({ answers }, 'answers of the day built'),
-        (err: Error) => logger.warn({ err: err.message }, 'building the answers of the day failed'),
-      );
+      const clock = overrides.clock ?? berlinClock;
+      let warmedDay = '';
+      const warm = () => {
+        const today = clock.today();
+        if (today === warmedDay || shuttingDown) return;
+        warmedDay = today;
+        void warmAnswers(warmKb, today, () => shuttingDown).then(
+          (answers) => logger.debug({ answers }, 'answers of the day built'),
+          (err: Error) => logger.warn({ err: err.message }, 'building the answers of the day failed'),
+        );
+      };
+      warm();
+      setInterval(warm, 60_000).unref();
     }
     if (!app) {
       // A worker alone still answers health checks and metrics on its own port.

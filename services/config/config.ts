@@ -72,7 +72,7 @@ export const configSchema = z.object({
   CONSOLE_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   /** Apply migrations and import the knowledge base (if none is active) at start. */
   MIGRATE_ON_START: bool,
-  /** Build every answer of the day in the background after a worker starts (services/knowledge/warm-answers.ts). */
+  /** Build every answer of the day in the background when a worker starts and when the day changes (services/knowledge/warm-answers.ts). */
   WARM_ANSWERS_ON_START: bool,
   /** Public base URL Telegram posts webhooks to (`<base>/telegram/<botId>/webhook`); PUBLIC_BASE_URL when unset. */
   TELEGRAM_WEBHOOK_BASE_URL: z.string().url().optional(),
