@@ -24,7 +24,7 @@ import {
 import { deliverOutbound, stillToSend, type OutboundDeps, type OutboundOutcome } from './delivery/outbound';
 import { PersonBusyError, type TurnDeps } from './conversation/turn';
 import { createTurnBatcher } from './conversation/turn-batch';
-import { microBatch } from './db/micro-batch';
+import { microBatch, onePer } from './db/micro-batch';
 
 /** How soon a job whose person is being processed by another worker looks again. */
 export const PERSON_BUSY_RETRY_MS = 50;
@@ -59,20 +59,20 @@ export async function enqueueOutboundJobs(queue: Queue, jobs: OutboundJob[], opt
  * The turn batches finishing within a couple of milliseconds of each other share the job.
  */
 export async function enqueueOutboundTogether(queue: Queue, jobs: OutboundJob[]): Promise<void> {
-  let add = togetherAdders.get(queue);
-  if (!add) {
-    add = microBatch(async (groups: OutboundJob[][]) => {
+  if (jobs.length > 0) await addTogether(queue)(jobs);
+}
+
+const addTogether = onePer((queue: Queue) =>
+  microBatch(
+    async (groups: OutboundJob[][]) => {
       const deliveries = batchOutboundJobs(groups.flat());
       if (deliveries.length <= 1) await enqueueOutboundJobs(queue, groups.flat(), { fresh: true });
       else await queue.add('send', { jobs: deliveries, fresh: true } satisfies OutboundBatch, OUTBOUND_JOB_OPTIONS);
       return groups.map(() => undefined);
-    }, { windowMs: 2, idleWindowMs: 1 });
-    togetherAdders.set(queue, add);
-  }
-  if (jobs.length > 0) await add(jobs);
-}
-
-const togetherAdders = new WeakMap<Queue, (jobs: OutboundJob[]) => Promise<void>>();
+    },
+    { windowMs: 2, idleWindowMs: 1 },
+  ),
+);
 
 export interface WorkerSetup {
   connection: ConnectionOptions;

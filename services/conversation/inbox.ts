@@ -8,7 +8,7 @@ import type { ChannelId } from '../../bots/engine/types';
 import type { Db } from '../db/client';
 import { inbox } from '../db/schema';
 import { inboundJobId, INBOUND_DEDUPE_WINDOW_S, type InboundItem, type InboundJob } from '../delivery/queues';
-import { microBatch } from '../db/micro-batch';
+import { microBatch, onePer } from '../db/micro-batch';
 import { executeNamed } from '../db/named';
 
 export interface RawInbound {
@@ -37,7 +37,7 @@ export const INBOUND_JOB_OPTIONS = {
  * each caller returns only once its own row is stored and its job queued.
  */
 export async function acceptInbound(deps: { db: Db; inboundQueue: Queue }, raw: RawInbound, now = new Date()): Promise<AcceptResult> {
-  const inserted = await batchedAccept(deps)({ raw, now });
+  const inserted = await acceptIn(deps.db)(deps.inboundQueue)({ raw, now });
   if (inserted !== null) return { inboxId: inserted, duplicate: false };
   const [existing] = await deps.db
     .select({ id: inbox.id, processedAt: inbox.processedAt, receivedAt: inbox.receivedAt })
@@ -45,7 +45,7 @@ export async function acceptInbound(deps: { db: Db; inboundQueue: Queue }, raw: 
     .where(and(eq(inbox.channel, raw.channel), eq(inbox.botId, raw.botId), eq(inbox.platformMessageId, raw.platformMessageId)));
   // Not processed yet (e.g. Redis was down when it first came): queue it again; the job id dedupes.
   if (existing && !existing.processedAt) {
-    await enqueueInbound(deps.inboundQueue, { ...raw, inboxId: existing.id, receivedAtMs: existing.receivedAt.getTime() });
+    await enqueueInbound(deps.inboundQueue, [{ ...raw, inboxId: existing.id, receivedAtMs: existing.receivedAt.getTime() }]);
   }
   return { inboxId: existing?.id ?? -1, duplicate: true };
 }
@@ -59,68 +59,68 @@ export async function acceptInbound(deps: { db: Db; inboundQueue: Queue }, raw: 
  */
 const ACCEPT_BATCH = { windowMs: 8, idleWindowMs: 1, maxInFlight: 2, maxItems: 128 };
 
-type Accept = (row: { raw: RawInbound; now: Date }) => Promise<number | null>;
-const accepters = new WeakMap<Queue, { db: Db; accept: Accept }>();
-
 /** The messages stored by one receipt batch share one job, removed once done (nothing dedupes by its id). */
 const FRESH_JOB_OPTIONS = { ...INBOUND_JOB_OPTIONS, removeOnComplete: true };
 
 /**
  * One multi-row INSERT … ON CONFLICT DO NOTHING per burst, and one inbound job for the rows it
- * stored; resolves with the row id, or null for a message already stored.
+ * stored; resolves with the row id, or null for a message already stored. One per database and
+ * queue.
  */
-function batchedAccept(deps: { db: Db; inboundQueue: Queue }): Accept {
-  const known = accepters.get(deps.inboundQueue);
-  if (known && known.db === deps.db) return known.accept;
-  const accept = microBatch(async (rows: { raw: RawInbound; now: Date }[]) => {
-    const values = rows.map(({ raw, now }) => ({
-      channel: raw.channel,
-      bot_id: raw.botId,
-      external_user_id: raw.externalUserId,
-      platform_message_id: raw.platformMessageId,
-      payload: raw.payload ?? null,
-      received_at: now.toISOString(),
-    }));
-    const result = await executeNamed(deps.db, 'inbox-insert', sql`
-      insert into inbox (channel, bot_id, external_user_id, platform_message_id, payload, received_at)
-      select r.channel, r.bot_id, r.external_user_id, r.platform_message_id, r.payload, r.received_at
-      from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
-        as r(channel text, bot_id text, external_user_id text, platform_message_id text, payload jsonb, received_at timestamptz)
-      on conflict do nothing
-      returning id, channel, bot_id, platform_message_id`);
-    const ids = new Map<string, number>();
-    for (const r of result.rows as { id: number | string; channel: string; bot_id: string; platform_message_id: string }[]) {
-      ids.set(`${r.channel}|${r.bot_id}|${r.platform_message_id}`, Number(r.id));
-    }
-    // The same message twice in one burst: the first caller stored it, the other is a duplicate.
-    const stored = rows.map(({ raw }) => {
-      const key = `${raw.channel}|${raw.botId}|${raw.platformMessageId}`;
-      const id = ids.get(key);
-      ids.delete(key);
-      return id ?? null;
-    });
-    const items: InboundItem[] = [];
-    rows.forEach(({ raw, now }, i) => {
-      const inboxId = stored[i];
-      if (inboxId !== null) items.push({ inboxId, channel: raw.channel, botId: raw.botId, externalUserId: raw.externalUserId, receivedAtMs: now.getTime() });
-    });
-    // If this fails the callers get the error (no 2xx); the rows stay and are answered after
-    // the platform's redelivery or the recovery sweep.
-    if (items.length > 0) await deps.inboundQueue.add('turns', { items } satisfies InboundJob, FRESH_JOB_OPTIONS);
-    return stored;
-  }, ACCEPT_BATCH);
-  accepters.set(deps.inboundQueue, { db: deps.db, accept });
-  return accept;
-}
+const acceptIn = onePer((db: Db) =>
+  onePer((inboundQueue: Queue) =>
+    microBatch(async (rows: { raw: RawInbound; now: Date }[]) => {
+      const values = rows.map(({ raw, now }) => ({
+        channel: raw.channel,
+        bot_id: raw.botId,
+        external_user_id: raw.externalUserId,
+        platform_message_id: raw.platformMessageId,
+        payload: raw.payload ?? null,
+        received_at: now.toISOString(),
+      }));
+      const result = await executeNamed(db, 'inbox-insert', sql`
+        insert into inbox (channel, bot_id, external_user_id, platform_message_id, payload, received_at)
+        select r.channel, r.bot_id, r.external_user_id, r.platform_message_id, r.payload, r.received_at
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as r(channel text, bot_id text, external_user_id text, platform_message_id text, payload jsonb, received_at timestamptz)
+        on conflict do nothing
+        returning id, channel, bot_id, platform_message_id`);
+      const ids = new Map<string, number>();
+      for (const r of result.rows as { id: number | string; channel: string; bot_id: string; platform_message_id: string }[]) {
+        ids.set(`${r.channel}|${r.bot_id}|${r.platform_message_id}`, Number(r.id));
+      }
+      // The same message twice in one burst: the first caller stored it, the other is a duplicate.
+      const items: InboundItem[] = [];
+      const stored = rows.map(({ raw, now }) => {
+        const key = `${raw.channel}|${raw.botId}|${raw.platformMessageId}`;
+        const inboxId = ids.get(key);
+        ids.delete(key);
+        if (inboxId === undefined) return null;
+        items.push({ inboxId, channel: raw.channel, botId: raw.botId, externalUserId: raw.externalUserId, receivedAtMs: now.getTime() });
+        return inboxId;
+      });
+      // If this fails the callers get the error (no 2xx); the rows stay and are answered after
+      // the platform's redelivery or the recovery sweep.
+      if (items.length > 0) await inboundQueue.add('turns', { items } satisfies InboundJob, FRESH_JOB_OPTIONS);
+      return stored;
+    }, ACCEPT_BATCH),
+  ),
+);
 
 /**
- * Queues one message again under its own job id (a duplicate delivery of a message not yet
- * answered, or the recovery sweep): BullMQ keeps the id a day, so it is not queued twice.
+ * Queues messages again, each under its own job id (a duplicate delivery of a message not yet
+ * answered, or the recovery sweep): BullMQ keeps the id a day, so none is queued twice.
  */
-export async function enqueueInbound(queue: Queue, job: InboundItem & { platformMessageId: string }): Promise<void> {
-  await queue.add('turn', { items: [{ inboxId: job.inboxId, channel: job.channel, botId: job.botId, externalUserId: job.externalUserId, receivedAtMs: job.receivedAtMs }] } satisfies InboundJob, { ...INBOUND_JOB_OPTIONS, jobId: inboundJobId(job.channel, job.botId, job.platformMessageId) });
+export async function enqueueInbound(queue: Queue, messages: (InboundItem & { platformMessageId: string })[]): Promise<void> {
+  await queue.addBulk(
+    messages.map((m) => ({
+      name: 'turn',
+      // Only what the worker needs: never the payload (message text stays in PostgreSQL).
+      data: { items: [{ inboxId: m.inboxId, channel: m.channel, botId: m.botId, externalUserId: m.externalUserId, receivedAtMs: m.receivedAtMs }] } satisfies InboundJob,
+      opts: { ...INBOUND_JOB_OPTIONS, jobId: inboundJobId(m.channel, m.botId, m.platformMessageId) },
+    })),
+  );
 }
-
 
 /** Queues again inbox rows left unprocessed for longer than `olderThanMs` (lost jobs). */
 export async function requeueStaleInbox(deps: { db: Db; inboundQueue: Queue }, olderThanMs: number, limit = 500): Promise<number> {
@@ -130,15 +130,16 @@ export async function requeueStaleInbox(deps: { db: Db; inboundQueue: Queue }, o
     .where(and(isNull(inbox.processedAt), lt(inbox.receivedAt, sql`now() - (${olderThanMs} * interval '1 millisecond')`)))
     .orderBy(inbox.id)
     .limit(limit);
-  for (const row of rows) {
-    await enqueueInbound(deps.inboundQueue, {
+  await enqueueInbound(
+    deps.inboundQueue,
+    rows.map((row) => ({
       inboxId: row.id,
       channel: row.channel as ChannelId,
       botId: row.botId,
       externalUserId: row.externalUserId,
       platformMessageId: row.platformMessageId,
       receivedAtMs: row.receivedAt.getTime(),
-    });
-  }
+    })),
+  );
   return rows.length;
 }

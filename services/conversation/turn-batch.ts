@@ -213,7 +213,9 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
   const counted: Waiting[] = [];
   await deps.db.transaction(async (tx) => {
     const ids = round.map((w) => personLockKey(w.key));
-    const lock = await executeNamed(tx, 'turn-lock', 
+    const lock = await executeNamed(
+      tx,
+      'turn-lock',
       sql`select k, pg_try_advisory_xact_lock(hashtextextended(k, 0)) as locked from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as k`,
     );
     const locked = new Set((lock.rows as { k: string; locked: boolean }[]).filter((r) => r.locked).map((r) => r.k));

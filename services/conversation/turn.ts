@@ -104,7 +104,9 @@ async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number
   const found = await deps.db.transaction(async (tx) => {
     // One worker at a time per person. A worker that finds the lock taken leaves: the holder
     // processes the whole backlog in order (see PersonBusyError).
-    const lock = await executeNamed(tx, 'turn-lock-one', 
+    const lock = await executeNamed(
+      tx,
+      'turn-lock-one',
       sql`select pg_try_advisory_xact_lock(hashtextextended(${`${key.channel}|${key.botId}|${key.externalUserId}`}, 0)) as locked`,
     );
     if (!(lock.rows[0] as { locked: boolean }).locked) throw new PersonBusyError();
@@ -377,7 +379,7 @@ export async function settleBotTurn(
   // The contact's language and region follow the conversation's (stored by persistTurns).
   const contactUpdate =
     newState && ((newState.locale ?? null) !== contact.locale || (newState.region ?? null) !== contact.region)
-      ? { id: contact.id, locale: newState.locale ?? null, region: newState.region ?? null, keepRegion: newState.region === undefined }
+      ? { locale: newState.locale ?? null, region: newState.region ?? null, keepRegion: newState.region === undefined }
       : undefined;
   // Declined privacy notice: nothing of the texts is kept beyond the turn.
   const keep = state?.consent !== 'declined' && newState?.consent !== 'declined';
@@ -428,7 +430,6 @@ function deletionTurn(result: TurnResult, before: ConversationState | null): Tur
   return null;
 }
 
-/** One bot turn as persistTurns stores it. */
 /** What a turn records besides its transcript (effects of the engine), written with it. */
 export interface TurnRecords {
   feedback: { topic: string; helpful: boolean; locale: string }[];
@@ -436,18 +437,19 @@ export interface TurnRecords {
   unanswered: { text: string; locale: string; reason: string; topic: string | null }[];
 }
 
+/** One bot turn as persistTurns stores it. */
 export interface PersistedTurn {
   conversationId: string;
   contactId: string;
   /** The contact's new language and region, when they changed (`keepRegion`: the state has none). */
-  contactUpdate?: { id: string; locale: string | null; region: string | null; keepRegion: boolean };
+  contactUpdate?: { locale: string | null; region: string | null; keepRegion: boolean };
   channel: ChannelId;
   inboxId: number;
   state: ConversationState | null;
   locale: Locale;
   inbound: { kind: string; text: string | null; payload: object | null; platformMessageId: string; locale: string | null };
   replies: { text: string | null; payload: object | null; topic: string | null }[];
-  records?: TurnRecords;
+  records: TurnRecords;
 }
 
 /**
@@ -494,10 +496,10 @@ export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: nu
   ]);
   const convs = turns.map((t) => ({ id: t.conversationId, state: t.state, locale: t.locale }));
   const closes = [...turns.map((t) => t.inboxId), ...alsoClose];
-  const contactUpdates = turns.flatMap((t) => (t.contactUpdate ? [t.contactUpdate] : []));
-  const feedbackRows = turns.flatMap((t) => (t.records?.feedback ?? []).map((f) => ({ conversation_id: t.conversationId, ...f })));
-  const consentRows = turns.flatMap((t) => (t.records?.consents ?? []).map((c) => ({ contact_id: t.contactId, status: c.status, policy_version: c.policyVersion })));
-  const unansweredRows = turns.flatMap((t) => (t.records?.unanswered ?? []).map((u) => ({ conversation_id: t.conversationId, ...u })));
+  const contactUpdates = turns.flatMap((t) => (t.contactUpdate ? [{ id: t.contactId, ...t.contactUpdate }] : []));
+  const feedbackRows = turns.flatMap((t) => t.records.feedback.map((f) => ({ conversation_id: t.conversationId, ...f })));
+  const consentRows = turns.flatMap((t) => t.records.consents.map((c) => ({ contact_id: t.contactId, status: c.status, policy_version: c.policyVersion })));
+  const unansweredRows = turns.flatMap((t) => t.records.unanswered.map((u) => ({ conversation_id: t.conversationId, ...u })));
   const result = await executeNamed(tx, 'turn-persist', sql`
     with ins as (
       insert into messages (conversation_id, direction, author, kind, text, payload, channel, platform_message_id, inbox_id, status, locale, topic)

@@ -61,3 +61,20 @@ export function microBatch<T, R>(run: (items: T[]) => Promise<R[]>, opts: MicroB
       else timer ??= setTimeout(flush, inFlight === 0 ? idleWindowMs : windowMs);
     });
 }
+
+/**
+ * One value per key object, made on first use and kept as long as the key lives: one
+ * micro-batch per database or queue, shared by every caller that uses that database or queue.
+ * @example const markSentFor = onePer((db: Db) => microBatch(…)); await markSentFor(db)(sent);
+ */
+export function onePer<K extends object, V>(make: (key: K) => V): (key: K) => V {
+  const made = new WeakMap<K, V>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      value = make(key);
+      made.set(key, value);
+    }
+    return value;
+  };
+}

@@ -10,7 +10,7 @@ import type { ChannelId } from '../../bots/engine/types';
 import type { BotInstance } from '../../bots/instances';
 import type { Db } from '../db/client';
 import { contacts, messages } from '../db/schema';
-import { microBatch } from '../db/micro-batch';
+import { microBatch, onePer } from '../db/micro-batch';
 import { idArray } from '../db/sql-arrays';
 import { outboundItems, type OutboundJob } from './queues';
 import { executeNamed } from '../db/named';
@@ -90,7 +90,15 @@ export async function deliverOutbound(deps: OutboundDeps, job: OutboundJob, isLa
   return outcome;
 }
 
-const pendingCheckers = new WeakMap<Db, (ids: number[]) => Promise<Set<number>>>();
+/** The transcript rows among `ids` still pending; one statement for the jobs starting together. */
+const pendingAmong = onePer((db: Db) =>
+  microBatch(async (batches: number[][]) => {
+    const result = await executeNamed(db, 'outbound-pending', sql`
+      select id from messages where id = any(${idArray(batches.flat())}::bigint[]) and status = 'pending'`);
+    const pending = new Set((result.rows as { id: number | string }[]).map((r) => Number(r.id)));
+    return batches.map(() => pending);
+  }),
+);
 
 /**
  * The deliveries without the replies that are no longer pending (sent, failed or held), read
@@ -100,17 +108,7 @@ const pendingCheckers = new WeakMap<Db, (ids: number[]) => Promise<Set<number>>>
 export async function stillToSend(db: Db, deliveries: OutboundJob[]): Promise<OutboundJob[]> {
   const ids = deliveries.flatMap((d) => outboundItems(d).flatMap((i) => (i.messageId === undefined ? [] : [i.messageId])));
   if (ids.length === 0) return deliveries;
-  let check = pendingCheckers.get(db);
-  if (!check) {
-    check = microBatch(async (batches: number[][]) => {
-      const result = await executeNamed(db, 'outbound-pending', sql`
-        select id from messages where id = any(${idArray(batches.flat())}::bigint[]) and status = 'pending'`);
-      const pending = new Set((result.rows as { id: number | string }[]).map((r) => Number(r.id)));
-      return batches.map(() => pending);
-    });
-    pendingCheckers.set(db, check);
-  }
-  const pending = await check(ids);
+  const pending = await pendingAmong(db)(ids);
   const out: OutboundJob[] = [];
   for (const d of deliveries) {
     const items = outboundItems(d).filter((i) => i.messageId === undefined || pending.has(i.messageId));
@@ -122,24 +120,21 @@ export async function stillToSend(db: Db, deliveries: OutboundJob[]): Promise<Ou
 }
 
 type Sent = { id: number; platformMessageId: string | null };
-const sentMarkers = new WeakMap<Db, (sent: Sent[]) => Promise<void>>();
 
 /** One statement for the replies that went out, shared by the jobs finishing at the same moment. */
+const markSentIn = onePer((db: Db) =>
+  microBatch(async (batches: Sent[][]) => {
+    const all = batches.flat();
+    await executeNamed(db, 'outbound-mark-sent', sql`
+      update messages m set status = 'sent', sent_at = now(), platform_message_id = v.pid
+      from jsonb_to_recordset(${JSON.stringify(all.map((s) => ({ id: s.id, pid: s.platformMessageId })))}::jsonb) as v(id bigint, pid text)
+      where m.id = any(${idArray(all.map((s) => s.id))}::bigint[]) and m.id = v.id and m.status = 'pending'`);
+    return batches.map(() => undefined);
+  }),
+);
+
 async function markSent(db: Db, sent: Sent[]): Promise<void> {
-  if (sent.length === 0) return;
-  let mark = sentMarkers.get(db);
-  if (!mark) {
-    mark = microBatch(async (batches: Sent[][]) => {
-      const all = batches.flat();
-      await executeNamed(db, 'outbound-mark-sent', sql`
-        update messages m set status = 'sent', sent_at = now(), platform_message_id = v.pid
-        from jsonb_to_recordset(${JSON.stringify(all.map((s) => ({ id: s.id, pid: s.platformMessageId })))}::jsonb) as v(id bigint, pid text)
-        where m.id = any(${idArray(all.map((s) => s.id))}::bigint[]) and m.id = v.id and m.status = 'pending'`);
-      return batches.map(() => undefined);
-    });
-    sentMarkers.set(db, mark);
-  }
-  await mark(sent);
+  if (sent.length > 0) await markSentIn(db)(sent);
 }
 
 async function markFailed(db: Db, messageIds: (number | undefined)[], reason: string): Promise<void> {
