@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { TELEGRAM_ALLOWED_UPDATES } from '../../bots/channels/telegram/to-inbound';
 import type { BotInstance } from '../../bots/instances';
+import { releaseLease, renewLease } from '../db/redis-lease';
 
 /** A process that does not hold the lock looks again this often. */
 export const POLL_LOCK_RETRY_MS = 5_000;
@@ -38,13 +39,6 @@ export interface PollerDeps {
 export interface TelegramPoller {
   stop(): Promise<void>;
 }
-
-const RENEW_LOCK = `
-local v = redis.call('GET', KEYS[1])
-if v == false then return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) and 1 or 0 end
-if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-return 0`;
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export function pollerKeys(prefix: string, botId: string): { offset: string; lock: string } {
   return { offset: `${prefix}:tg:${botId}:offset`, lock: `${prefix}:tg:${botId}:poller` };
@@ -79,7 +73,7 @@ export function startTelegramPolling(deps: PollerDeps): TelegramPoller {
     let backoffMs = 1000;
     while (!stopped) {
       try {
-        holding = Number(await redis.eval(RENEW_LOCK, 1, keys.lock, owner, lockMs)) === 1;
+        holding = await renewLease(redis, keys.lock, owner, lockMs);
         if (!holding) {
           await sleep(POLL_LOCK_RETRY_MS);
           continue;
@@ -108,7 +102,7 @@ export function startTelegramPolling(deps: PollerDeps): TelegramPoller {
         backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
       }
     }
-    if (holding) await redis.eval(RELEASE_LOCK, 1, keys.lock, owner).catch(() => undefined);
+    if (holding) await releaseLease(redis, keys.lock, owner).catch(() => undefined);
   })();
 
   return {

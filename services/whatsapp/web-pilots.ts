@@ -18,19 +18,13 @@ import { attachWhatsAppWebClient, type WebClientLike } from '../../bots/channels
 import type { CloudMessage } from '../../bots/channels/whatsapp/webhook';
 import type { BotInstance } from '../../bots/instances';
 import { createPilotStatusStore } from './redis-stores';
+import { releaseLease, renewLease } from '../db/redis-lease';
 
 /** How often the lock and the status are renewed, and how long the lock lasts without renewal. */
 export const PILOT_LOCK_RENEW_MS = 20_000;
 export const PILOT_LOCK_TTL_MS = 60_000;
 /** A pilot not holding the lock looks again this often; a disconnected client restarts after this. */
 export const PILOT_RETRY_MS = 15_000;
-
-const RENEW_LOCK = `
-local v = redis.call('GET', KEYS[1])
-if v == false then return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) and 1 or 0 end
-if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-return 0`;
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export interface PilotDeps {
   bots: BotInstance[];
@@ -73,7 +67,7 @@ export function startWhatsAppWebPilots(deps: PilotDeps): RunningPilots {
   };
 
   async function holdLock(botId: string): Promise<boolean> {
-    return Number(await deps.redis.eval(RENEW_LOCK, 1, lockKey(botId), owner, PILOT_LOCK_TTL_MS)) === 1;
+    return renewLease(deps.redis, lockKey(botId), owner, PILOT_LOCK_TTL_MS);
   }
 
   async function launch(bot: BotInstance): Promise<void> {
@@ -161,7 +155,7 @@ export function startWhatsAppWebPilots(deps: PilotDeps): RunningPilots {
         [...running.entries()].map(async ([botId, entry]) => {
           await entry.client.destroy().catch(() => undefined);
           await status.clear(botId).catch(() => undefined);
-          await deps.redis.eval(RELEASE_LOCK, 1, lockKey(botId), owner).catch(() => undefined);
+          await releaseLease(deps.redis, lockKey(botId), owner).catch(() => undefined);
         }),
       );
       running.clear();
