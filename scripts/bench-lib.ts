@@ -209,3 +209,21 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
   await dropKeysWithPrefix(store.redisUrl, barePrefix);
   return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
+
+/** Prints the reference loop's figures and the ratio of the benchmark's own full-load `rate` to it. */
+export function printBareLoop(bare: BareLoopResult, fixedRate: number, what: string, rate: number): void {
+  console.log(`bare loop  full load: ${fmt(bare.rate)} jobs/s (BullMQ job + one PostgreSQL insert)`);
+  console.log(`bare loop  at ${fixedRate}/s: p50 ${fmt(bare.p50)} ms, p99 ${fmt(bare.p99)} ms`);
+  console.log(`ratio ${what} / bare loop (full load): ${(rate / bare.rate).toFixed(2)}`);
+}
+
+/** Runs a benchmark's main and exits: with process.exitCode (0 unless set), or 1 when it threw. */
+export function runBenchmark(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err: unknown) => {
+      console.error(`${name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

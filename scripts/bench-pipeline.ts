@@ -24,7 +24,20 @@ import { detectIntent } from '../bots/engine/intents';
 import { loadConfig } from '../services/config/config';
 import { argValue } from './cli-args';
 import { PipelinedPoster } from './bench-http';
-import { benchBareLoop, benchQuestions, createBenchStore, fmt, forkBenchChild, numberOption, percentile, wallNow, type BenchChild, type BenchStore } from './bench-lib';
+import {
+  benchBareLoop,
+  benchQuestions,
+  createBenchStore,
+  fmt,
+  forkBenchChild,
+  numberOption,
+  percentile,
+  printBareLoop,
+  runBenchmark,
+  wallNow,
+  type BenchChild,
+  type BenchStore,
+} from './bench-lib';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => numberOption(args, name, def);
@@ -244,9 +257,7 @@ async function main(): Promise<void> {
       console.log(`pipeline   at ${RATE}/s, ${f.kind} (achieved ${fmt(f.achieved)}/s): p50 ${fmt(f.p50)} ms, p99 ${fmt(f.p99)} ms (receipt → reply handed to channel)${missing}`);
     }
     const bare = await benchBareLoop(store, { messages: MESSAGES, rate: RATE, seconds: SECONDS, people: PEOPLE, concurrency: CONCURRENCY, workerProcess: true });
-    console.log(`bare loop  full load: ${fmt(bare.rate)} jobs/s (BullMQ job + one PostgreSQL insert)`);
-    console.log(`bare loop  at ${RATE}/s: p50 ${fmt(bare.p50)} ms, p99 ${fmt(bare.p99)} ms`);
-    console.log(`ratio pipeline / bare loop (full load): ${(pipeline.rate / bare.rate).toFixed(2)}`);
+    printBareLoop(bare, RATE, 'pipeline', pipeline.rate);
   } catch (err) {
     console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`, (err as { cause?: unknown }).cause ?? '');
     process.exitCode = 1;
@@ -255,10 +266,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (err: unknown) => {
-    console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench', main);

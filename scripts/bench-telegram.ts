@@ -25,7 +25,7 @@ import { botBurst } from '../services/delivery/rate-limiter';
 import { loadConfig } from '../services/config/config';
 import { freePort } from '../test/helpers/free-port';
 import { startFakeTelegram, type FakeTelegram } from '../test/helpers/fake-telegram';
-import { benchBareLoop, benchQuestions, createBenchStore, fmt, numberOption, percentile, type BenchStore } from './bench-lib';
+import { benchBareLoop, benchQuestions, createBenchStore, fmt, numberOption, percentile, printBareLoop, runBenchmark, type BenchStore } from './bench-lib';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => numberOption(args, name, def);
@@ -180,9 +180,7 @@ async function main(): Promise<void> {
       );
     }
     const bare = await benchBareLoop(store, { messages: MESSAGES, rate: RATE, seconds: SECONDS, people: PEOPLE, concurrency: CONCURRENCY });
-    console.log(`bare loop  full load: ${fmt(bare.rate)} jobs/s (BullMQ job + one PostgreSQL insert)`);
-    console.log(`bare loop  at ${RATE}/s: p50 ${fmt(bare.p50)} ms, p99 ${fmt(bare.p99)} ms`);
-    console.log(`ratio telegram / bare loop (full load): ${(tg.rate / bare.rate).toFixed(2)}`);
+    printBareLoop(bare, RATE, 'telegram', tg.rate);
   } catch (err) {
     console.error(`bench:telegram failed: ${err instanceof Error ? err.stack : String(err)}`);
     process.exitCode = 1;
@@ -191,10 +189,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (err: unknown) => {
-    console.error(`bench:telegram failed: ${err instanceof Error ? err.stack : String(err)}`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench:telegram', main);
