@@ -151,7 +151,6 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
   pool.on('error', () => undefined);
   await pool.query('create table if not exists bench_bare (id bigserial primary key, person text, body text, created_at timestamptz default now())');
   const connection = new Redis(store.redisUrl, { maxRetriesPerRequest: null });
-  const workerConnection = new Redis(store.redisUrl, { maxRetriesPerRequest: null });
   const barePrefix = `${store.prefix}-bare`;
   const queue = new Queue('bare', { connection, prefix: barePrefix });
   const done = new Map<string, number>();
@@ -163,6 +162,7 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
     });
     stopWorker = () => child.close();
   } else {
+    const workerConnection = new Redis(store.redisUrl, { maxRetriesPerRequest: null });
     const worker = new Worker(
       'bare',
       async (job) => {
@@ -171,7 +171,9 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
       },
       { connection: workerConnection, prefix: barePrefix, concurrency: 32 },
     );
-    stopWorker = () => worker.close();
+    stopWorker = async () => {
+      await worker.close();
+        };
   }
   const qs = benchQuestions();
   const t0 = wallNow();
@@ -204,7 +206,6 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
   await stopWorker();
   await queue.close();
   connection.disconnect();
-  workerConnection.disconnect();
   await pool.end();
   await dropKeysWithPrefix(store.redisUrl, barePrefix);
   return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
