@@ -6,7 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,6 +16,7 @@ import { argValue } from './cli-args';
 
 /** A benchmark process (scripts/bench-child.ts) and what it reports. */
 export interface BenchChild {
+  pid: number;
   /** The web address (web or all role), else null. */
   url: string | null;
   /** Called with every batch of (key, id, wall-clock ms) the child reports. */
@@ -54,6 +55,7 @@ export async function forkBenchChild(args: string[], env: Record<string, string 
     });
   });
   return {
+    pid: child.pid ?? -1,
     url,
     onSent: (l) => void listeners.push(l),
     close: () =>
@@ -62,6 +64,65 @@ export async function forkBenchChild(args: string[], env: Record<string, string 
         closed = resolve;
         child.send({ type: 'close' });
       }),
+  };
+}
+
+/** CPU time used so far (ms, user + system) by processes, by label; see cpuMeter. */
+export type CpuSnapshot = Map<string, number>;
+
+/** CPU time of a process from /proc (Linux), ms; 0 when it cannot be read. */
+function cpuMsOf(pid: number | string): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ: 100 on every Linux the benchmark runs on. */
+const CLOCK_TICKS = 100;
+
+/**
+ * Where the CPU goes: snapshots of the CPU time of the benchmark's own processes (by label)
+ * and of every PostgreSQL and Redis server process on this machine (read from /proc, so on
+ * Linux only; elsewhere every figure is 0). `perItem(a, b, n)` prints milliseconds of CPU per
+ * message between two snapshots.
+ */
+export function cpuMeter(processes: () => Record<string, number[]>): { snapshot(): CpuSnapshot; perItem(a: CpuSnapshot, b: CpuSnapshot, n: number): string } {
+  const servers = (): Record<string, number> => {
+    const out: Record<string, number> = { postgres: 0, redis: 0 };
+    const read = (file: string) => {
+      try {
+        return readFileSync(file, 'utf8').trim();
+      } catch {
+        return '';
+      }
+    };
+    const pids = existsSync('/proc') ? readdirSync('/proc').filter((d) => /^\d+$/.test(d)) : [];
+    for (const pid of pids) {
+      const comm = read(`/proc/${pid}/comm`);
+      if (comm === 'postgres') out.postgres += cpuMsOf(pid);
+      else if (comm === 'redis-server') out.redis += cpuMsOf(pid);
+    }
+    return out;
+  };
+  return {
+    snapshot() {
+      const snap: CpuSnapshot = new Map();
+      for (const [label, pids] of Object.entries(processes())) snap.set(label, pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0));
+      for (const [label, ms] of Object.entries(servers())) snap.set(label, ms);
+      return snap;
+    },
+    perItem(a, b, n) {
+      let total = 0;
+      const parts = [...b].map(([label, ms]) => {
+        const used = (ms - (a.get(label) ?? 0)) / n;
+        total += used;
+        return `${label} ${used.toFixed(2)}`;
+      });
+      return `${parts.join(', ')}; total ${total.toFixed(2)} ms`;
+    },
   };
 }
 
@@ -140,6 +201,8 @@ export interface BareLoopResult {
   /** Enqueue → done at the fixed rate, ms. */
   p50: number;
   p99: number;
+  /** CPU per job at full load, by process (cpuMeter). */
+  cpu: string;
 }
 
 /**
@@ -155,8 +218,10 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
   const queue = new Queue('bare', { connection, prefix: barePrefix });
   const done = new Map<string, number>();
   let stopWorker: () => Promise<void>;
+  const pids: Record<string, number[]> = { producer: [process.pid] };
   if (opts.workerProcess) {
     const child = await forkBenchChild(['bare'], { DATABASE_URL: store.dbUrl, REDIS_URL: store.redisUrl, REDIS_PREFIX: barePrefix });
+    pids.worker = [child.pid];
     child.onSent((items) => {
       for (const [, id, at] of items) done.set(id, at);
     });
@@ -176,6 +241,8 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
         };
   }
   const qs = benchQuestions();
+  const meter = cpuMeter(() => pids);
+  const cpu0 = meter.snapshot();
   const t0 = wallNow();
   let next = 0;
   await Promise.all(
@@ -188,6 +255,7 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
   );
   while (done.size < opts.messages) await new Promise((r) => setTimeout(r, 5));
   const rate = opts.messages / ((wallNow() - t0) / 1000);
+  const cpu = meter.perItem(cpu0, meter.snapshot(), opts.messages);
 
   const latencies: number[] = [];
   const total = opts.rate * opts.seconds;
@@ -208,12 +276,13 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
   connection.disconnect();
   await pool.end();
   await dropKeysWithPrefix(store.redisUrl, barePrefix);
-  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu };
 }
 
 /** Prints the reference loop's figures and the ratio of the benchmark's own full-load `rate` to it. */
 export function printBareLoop(bare: BareLoopResult, fixedRate: number, what: string, rate: number): void {
   console.log(`bare loop  full load: ${fmt(bare.rate)} jobs/s (BullMQ job + one PostgreSQL insert)`);
+  console.log(`bare loop  CPU per job at full load, ms: ${bare.cpu}`);
   console.log(`bare loop  at ${fixedRate}/s: p50 ${fmt(bare.p50)} ms, p99 ${fmt(bare.p99)} ms`);
   console.log(`ratio ${what} / bare loop (full load): ${(rate / bare.rate).toFixed(2)}`);
 }

@@ -27,6 +27,7 @@ import { PipelinedPoster } from './bench-http';
 import {
   benchBareLoop,
   benchQuestions,
+  cpuMeter,
   createBenchStore,
   fmt,
   forkBenchChild,
@@ -58,12 +59,14 @@ let store: BenchStore;
 interface FixedRate {
   kind: string;
   achieved: number;
+  /** CPU per message, by process (cpuMeter). */
+  cpu: string;
   p50: number;
   p99: number;
   unanswered: number;
 }
 
-async function benchPipeline(): Promise<{ rate: number; fixed: FixedRate[] }> {
+async function benchPipeline(): Promise<{ rate: number; cpu: string; fixed: FixedRate[] }> {
   const repliesPerPerson = new Map<string, number>();
   const nextReplyWaiters = new Map<string, { after: number; resolve(at: number): void }>();
   let onDeliver: (() => void) | null = null;
@@ -91,19 +94,24 @@ async function benchPipeline(): Promise<{ rate: number; fixed: FixedRate[] }> {
     DATABASE_POOL_MAX: 24,
   };
   const children: BenchChild[] = [];
+  const pids: Record<string, number[]> = { generator: [process.pid] };
   let base: string;
   if (TOPOLOGY === 'single') {
     const all = await forkBenchChild(['service', 'all'], { ...env, MIGRATE_ON_START: 'true' });
     children.push(all);
+    pids['web+worker'] = [all.pid];
     all.onSent(onSent);
     base = all.url!;
   } else {
     // The web process migrates the database first; the worker starts on the migrated one.
     const web = await forkBenchChild(['service', 'web'], { ...env, MIGRATE_ON_START: 'true' });
     children.push(web);
+    pids.web = [web.pid];
+    pids.worker = [];
     for (let i = 0; i < WORKERS; i++) {
       const worker = await forkBenchChild(['service', 'worker'], { ...env, MIGRATE_ON_START: 'false' });
       children.push(worker);
+      pids.worker.push(worker.pid);
       worker.onSent(onSent);
     }
     base = web.url!;
@@ -153,6 +161,8 @@ async function benchPipeline(): Promise<{ rate: number; fixed: FixedRate[] }> {
   await new Promise((r) => setTimeout(r, 500));
 
   // Phase 1: full load. One question per message; wait until every question got its replies.
+  const meter = cpuMeter(() => pids);
+  const cpu0 = meter.snapshot();
   const t0 = wallNow();
   let next = 0;
   const inFlight: Promise<void>[] = [];
@@ -178,6 +188,7 @@ async function benchPipeline(): Promise<{ rate: number; fixed: FixedRate[] }> {
   }
   const elapsedS = (wallNow() - t0) / 1000;
   const rate = MESSAGES / elapsedS;
+  const cpu = meter.perItem(cpu0, meter.snapshot(), MESSAGES);
 
   // Phase 2: fixed rate; latency from receipt (POST) to the first reply handed to the channel
   // after it. 'questions': questions from people who accepted the privacy notice (the usual
@@ -206,6 +217,7 @@ async function benchPipeline(): Promise<{ rate: number; fixed: FixedRate[] }> {
       }
       return null;
     };
+    const cpuStart = meter.snapshot();
     const start = wallNow();
     const waits: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
@@ -235,14 +247,15 @@ async function benchPipeline(): Promise<{ rate: number; fixed: FixedRate[] }> {
     }
     await Promise.all(waits);
     const achieved = total / ((wallNow() - start) / 1000);
+    const cpu = meter.perItem(cpuStart, meter.snapshot(), total);
     latencies.sort((x, y) => x - y);
-    return { kind, achieved, p50: percentile(latencies, 50), p99: percentile(latencies, 99), unanswered };
+    return { kind, achieved, cpu, p50: percentile(latencies, 50), p99: percentile(latencies, 99), unanswered };
   }
   poster.close();
   await Promise.all(children.map((c) => c.close()));
   await pool.end();
   if (resets) console.log(`(${resets} connection resets retried by the client)`);
-  return { rate, fixed };
+  return { rate, cpu, fixed };
 }
 
 async function main(): Promise<void> {
@@ -252,9 +265,11 @@ async function main(): Promise<void> {
     console.log(TOPOLOGY === 'split' ? `topology: load generator | web process | ${WORKERS} worker process${WORKERS > 1 ? 'es' : ''} (reference loop: producer | worker process)` : 'topology: load generator | web and worker in one process (reference loop: producer | worker process)');
     const pipeline = await benchPipeline();
     console.log(`pipeline   full load: ${fmt(pipeline.rate)} messages/s`);
+    console.log(`pipeline   CPU per message at full load, ms: ${pipeline.cpu}`);
     for (const f of pipeline.fixed) {
       const missing = f.unanswered > 0 ? `, ${f.unanswered} without a reply (handed to a counsellor)` : '';
       console.log(`pipeline   at ${RATE}/s, ${f.kind} (achieved ${fmt(f.achieved)}/s): p50 ${fmt(f.p50)} ms, p99 ${fmt(f.p99)} ms (receipt → reply handed to channel)${missing}`);
+      console.log(`pipeline   CPU per message at ${RATE}/s, ${f.kind}, ms: ${f.cpu}`);
     }
     const bare = await benchBareLoop(store, { messages: MESSAGES, rate: RATE, seconds: SECONDS, people: PEOPLE, concurrency: CONCURRENCY, workerProcess: true });
     printBareLoop(bare, RATE, 'pipeline', pipeline.rate);
