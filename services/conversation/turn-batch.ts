@@ -16,7 +16,6 @@
  * batch fails, its people are processed one by one by processPerson, so one bad message never
  * holds the others back and the attempt counting and apology stay exactly as they are.
  */
-import { sql } from 'drizzle-orm';
 import type { ChannelId, InboundMessage } from '../../bots/engine/types';
 import type { BotInstance } from '../../bots/instances';
 import type { OutboundJob } from '../delivery/queues';
@@ -25,7 +24,11 @@ import {
   defaultLocaleOf,
   errorSummary,
   loadConversations,
-  persistTurns,
+  loadedConversationsOf,
+  persistParams,
+  replyIdsOf,
+  TURN_PERSIST,
+  type Tx,
   personLockKey,
   PersonBusyError,
   processPerson,
@@ -38,7 +41,10 @@ import {
   type SettledTurn,
   type TurnDeps,
 } from './turn';
-import { executeNamed } from '../db/named';
+import { executeSql, prepareOn, runScript, statement, type Param } from '../db/statements';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type { PoolClient } from 'pg';
+import * as schema from '../db/schema';
 
 export interface TurnBatcherOptions {
   /** A batch starts at once when this many people are waiting (default 64). */
@@ -204,41 +210,105 @@ interface Candidate {
   more: boolean;
 }
 
-/** One transaction over the people of the round: at most one inbox row each. */
+/** Try-locks the people of a round (advisory locks held until the transaction ends). */
+const ROUND_LOCK = statement(
+  'round_lock',
+  ['jsonb'],
+  'select k, pg_try_advisory_xact_lock(hashtextextended(k, 0)) as locked from jsonb_array_elements_text($1::jsonb) as k',
+);
+
+/**
+ * The people's two oldest unprocessed inbox rows ($1: people; $2–$4: their channels, bots and
+ * user ids, so the index of unprocessed rows is used for exactly these people — see
+ * services/db/sql-arrays.ts). Run after ROUND_LOCK as a statement of its own: its snapshot
+ * is taken after the locks, so it sees every row a previous holder committed.
+ */
+const ROUND_ROWS = statement(
+  'round_rows',
+  ['jsonb', 'text[]', 'text[]', 'text[]'],
+  `
+    select id, channel, bot_id, external_user_id, payload, attempts, (extract(epoch from received_at) * 1000)::float8 as received_ms
+    from (
+      select i.*, row_number() over (partition by i.channel, i.bot_id, i.external_user_id order by i.id) as rn
+      from inbox i
+      join jsonb_to_recordset($1::jsonb) as p(channel text, bot_id text, external_user_id text)
+        on i.channel = p.channel and i.bot_id = p.bot_id and i.external_user_id = p.external_user_id
+      where i.processed_at is null
+        and i.channel = any($2::text[]) and i.bot_id = any($3::text[]) and i.external_user_id = any($4::text[])) x
+    where rn <= 2
+    order by id`,
+);
+
+/**
+ * The people's contacts and conversations as they are (no writes; a person without both is
+ * created by loadConversations). Last seen and reachability are stored with the turn.
+ */
+const ROUND_PEEK = statement(
+  'round_peek',
+  ['jsonb', 'text[]', 'text[]', 'text[]'],
+  `
+    select c.channel, c.bot_id, c.external_id, c.id as contact_id, c.locale as contact_locale, c.region as contact_region, c.campaign,
+           v.id as conversation_id, v.owner, v.locale, v.state
+    from jsonb_to_recordset($1::jsonb) as p(channel text, bot_id text, external_user_id text)
+    join contacts c on c.channel = p.channel and c.bot_id = p.bot_id and c.external_id = p.external_user_id
+    join lateral (select id, owner, locale, state from conversations where contact_id = c.id limit 1) v on true
+    where c.channel = any($2::text[]) and c.bot_id = any($3::text[]) and c.external_id = any($4::text[])`,
+);
+
+const ROUND_STATEMENTS = [ROUND_LOCK, ROUND_ROWS, ROUND_PEEK, TURN_PERSIST];
+
+/** A drizzle database over one checked-out connection (the round's own transaction). */
+const overClient = new WeakMap<PoolClient, Tx>();
+function txOver(client: PoolClient): Tx {
+  let tx = overClient.get(client);
+  if (!tx) {
+    // Every query on it runs on this connection, inside the round's begin … commit: it is the
+    // transaction (the round never calls transaction() or rollback() on it).
+    tx = drizzle(client, { schema }) as unknown as Tx;
+    overClient.set(client, tx);
+  }
+  return tx;
+}
+
+/**
+ * One transaction over the people of the round: at most one inbox row each. Usually two round
+ * trips: "begin; lock; inbox rows; contacts and conversations" as one script, then "persist;
+ * commit" (services/db/statements.ts); a first contact adds the statement that creates the
+ * person, effects their own statements.
+ */
 async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome> {
   const maxAttempts = deps.maxAttempts ?? 5;
   const out: RoundOutcome = { busy: [], finished: [], alone: [], more: [] };
   const jobs: OutboundJob[] = [];
   const conversationIds: string[] = [];
   const counted: Waiting[] = [];
-  await deps.db.transaction(async (tx) => {
+  const client = await deps.db.$client.connect();
+  try {
+    await prepareOn(client, ROUND_STATEMENTS);
+  } catch (err) {
+    client.release(err instanceof Error ? err : true); // half prepared: the connection is dropped
+    throw err;
+  }
+  let broken: Error | undefined;
+  try {
     const ids = round.map((w) => personLockKey(w.key));
-    const lock = await executeNamed(
-      tx,
-      'turn-lock',
-      sql`select k, pg_try_advisory_xact_lock(hashtextextended(k, 0)) as locked from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as k`,
-    );
+    const people = round.map((w) => ({ channel: w.key.channel, bot_id: w.key.botId, external_user_id: w.key.externalUserId }));
+    const peopleParams: Param[] = [
+      JSON.stringify(people),
+      textArray([...new Set(people.map((p) => p.channel))]),
+      textArray([...new Set(people.map((p) => p.bot_id))]),
+      textArray(people.map((p) => p.external_user_id)),
+    ];
+    const [, lock, found, peek] = await runScript(client, [
+      'begin',
+      executeSql(ROUND_LOCK, [JSON.stringify(ids)]),
+      executeSql(ROUND_ROWS, peopleParams),
+      executeSql(ROUND_PEEK, peopleParams),
+    ]);
     const locked = new Set((lock.rows as { k: string; locked: boolean }[]).filter((r) => r.locked).map((r) => r.k));
     const mine = round.filter((w) => locked.has(personLockKey(w.key)));
     out.busy = round.filter((w) => !locked.has(personLockKey(w.key)));
-    if (mine.length === 0) return;
 
-    // A statement of its own, after the locks: it sees every row a previous holder committed.
-    const people = mine.map((w) => ({ channel: w.key.channel, bot_id: w.key.botId, external_user_id: w.key.externalUserId }));
-    const found = await executeNamed(tx, 'turn-inbox-rows', sql`
-      select id, channel, bot_id, external_user_id, payload, attempts, (extract(epoch from received_at) * 1000)::float8 as received_ms
-      from (
-        select i.*, row_number() over (partition by i.channel, i.bot_id, i.external_user_id order by i.id) as rn
-        from inbox i
-        join jsonb_to_recordset(${JSON.stringify(people)}::jsonb) as p(channel text, bot_id text, external_user_id text)
-          on i.channel = p.channel and i.bot_id = p.bot_id and i.external_user_id = p.external_user_id
-        -- The index of unprocessed rows, for these people only (see services/db/sql-arrays.ts).
-        where i.processed_at is null
-          and i.channel = any(${textArray([...new Set(people.map((p) => p.channel))])}::text[])
-          and i.bot_id = any(${textArray([...new Set(people.map((p) => p.bot_id))])}::text[])
-          and i.external_user_id = any(${textArray(people.map((p) => p.external_user_id))}::text[])) x
-      where rn <= 2
-      order by id`);
     const rowsOf = new Map<string, { id: number; payload: unknown; attempts: number; receivedMs: number }[]>();
     for (const r of found.rows as { id: number | string; channel: ChannelId; bot_id: string; external_user_id: string; payload: unknown; attempts: number; received_ms: number }[]) {
       const k = personLockKey({ channel: r.channel, botId: r.bot_id, externalUserId: r.external_user_id });
@@ -246,6 +316,7 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
       list.push({ id: Number(r.id), payload: r.payload, attempts: r.attempts, receivedMs: Number(r.received_ms) });
       rowsOf.set(k, list);
     }
+    const loaded = loadedConversationsOf(peek.rows);
 
     const closes: number[] = [];
     const candidates: Candidate[] = [];
@@ -275,14 +346,17 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
       }
     }
 
-    const loaded =
-      candidates.length > 0
-        ? await loadConversations(tx, candidates.map((c) => ({ channel: c.message.channel, botId: c.bot.id, externalUserId: c.message.externalUserId })))
-        : new Map();
+    const tx = txOver(client);
+    const keyOf = (c: Candidate) => personLockKey({ channel: c.message.channel, botId: c.bot.id, externalUserId: c.message.externalUserId });
+    const firstContacts = candidates.filter((c) => !loaded.has(keyOf(c)));
+    if (firstContacts.length > 0) {
+      const created = await loadConversations(tx, firstContacts.map((c) => ({ channel: c.message.channel, botId: c.bot.id, externalUserId: c.message.externalUserId })));
+      for (const [k, v] of created) loaded.set(k, v);
+    }
     const persisted: { c: Candidate; settled: Extract<SettledTurn, { deleted: false }> }[] = [];
     for (const c of candidates) {
       const { w, bot, message } = c;
-      const conv = loaded.get(personLockKey({ channel: message.channel, botId: bot.id, externalUserId: message.externalUserId }));
+      const conv = loaded.get(keyOf(c));
       if (!conv || conv.conversation.owner !== 'bot') {
         out.alone.push(w); // handed off: the hooks run in the person's own transaction
         continue;
@@ -314,12 +388,26 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
     }
 
     const turns: PersistedTurn[] = persisted.map((p) => p.settled.persist);
-    const outIds = turns.length + closes.length > 0 ? await persistTurns(tx, turns, closes) : [];
-    persisted.forEach(({ c, settled }, i) => {
-      const receivedAtMs = c.w.receivedAtMs ?? c.row.receivedMs;
-      jobs.push(...replyJobs(c.bot, c.message, settled, outIds[i]).map((j) => ({ ...j, receivedAtMs })));
-    });
-  });
+    if (turns.length + closes.length > 0) {
+      const [stored] = await runScript(client, [executeSql(TURN_PERSIST, persistParams(turns, closes)), 'commit']);
+      const outIds = replyIdsOf(turns, stored.rows);
+      persisted.forEach(({ c, settled }, i) => {
+        const receivedAtMs = c.w.receivedAtMs ?? c.row.receivedMs;
+        jobs.push(...replyJobs(c.bot, c.message, settled, outIds[i]).map((j) => ({ ...j, receivedAtMs })));
+      });
+    } else {
+      await client.query('commit');
+    }
+  } catch (err) {
+    try {
+      await client.query('rollback');
+    } catch (rollbackErr) {
+      broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr)); // the connection is dropped
+    }
+    throw err;
+  } finally {
+    client.release(broken);
+  }
   for (const w of counted) w.processed += 1; // committed
   if (jobs.length > 0) {
     try {

@@ -15,6 +15,7 @@ import type { OutboundJob } from '../delivery/queues';
 import { maskPersonalData } from './mask';
 import { idArray } from '../db/sql-arrays';
 import { executeNamed } from '../db/named';
+import { runStatement, statement, type Param } from '../db/statements';
 
 /** The engine as the host sees it (bots/engine/engine.ts). */
 export interface TurnEngine {
@@ -280,8 +281,13 @@ export async function loadConversations(tx: Tx, people: PersonKey[]): Promise<Ma
            case when cv.id is not null then cv.locale else nv.locale end as locale,
            case when cv.id is not null then cv.state else nv.state end as state
     from c join cv on cv.contact_id = c.id left join nv on nv.contact_id = c.id`);
+  return loadedConversationsOf(loaded.rows);
+}
+
+/** Rows of contacts joined with their conversations (loadConversations' columns), keyed by personLockKey. */
+export function loadedConversationsOf(rows: unknown[]): Map<string, LoadedConversation> {
   const out = new Map<string, LoadedConversation>();
-  for (const r of loaded.rows as {
+  for (const r of rows as {
     channel: ChannelId;
     bot_id: string;
     external_id: string;
@@ -454,11 +460,53 @@ export interface PersistedTurn {
 
 /**
  * One statement for any number of turns (at most one per conversation): each turn's inbound
- * message and replies (ids in that order), the new dialogue states, the contacts' changed
- * language and region, and the turns' inbox rows closed together with `alsoClose` (rows
- * closed without a transcript). Returns each turn's reply message ids in order.
+ * message and replies (ids in that order), the new dialogue states, the contacts (last seen,
+ * reachable again, changed language and region), the turns' records, and the turns' inbox
+ * rows closed together with `alsoClose` (rows closed without a transcript).
+ * Parameters: persistParams.
  */
-export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: number[] = []): Promise<number[][]> {
+export const TURN_PERSIST = statement(
+  'turn_persist',
+  ['jsonb', 'jsonb', 'uuid[]', 'jsonb', 'uuid[]', 'bigint[]', 'jsonb', 'jsonb', 'jsonb'],
+  `
+    with ins as (
+      insert into messages (conversation_id, direction, author, kind, text, payload, channel, platform_message_id, inbox_id, status, locale, topic)
+      select r.conversation_id, r.direction, r.author, r.kind, r.text, r.payload, r.channel, r.platform_message_id, r.inbox_id, r.status, r.locale, r.topic
+      from jsonb_to_recordset($1::jsonb)
+        as r(t int, ord int, conversation_id uuid, channel text, direction text, author text, kind text, text text, payload jsonb,
+             platform_message_id text, inbox_id bigint, status text, locale text, topic text)
+      order by r.t, r.ord
+      returning id, conversation_id, direction),
+    conv as (
+      update conversations v set state = s.state, locale = s.locale, updated_at = now(), last_inbound_at = now()
+      from jsonb_to_recordset($2::jsonb) as s(id uuid, state jsonb, locale text)
+      where v.id = any($3::uuid[]) and v.id = s.id returning 1),
+    ct as (
+      update contacts c set last_seen_at = now(), unreachable = false,
+        locale = case when u.changed then u.locale else c.locale end,
+        region = case when u.changed and not u."keepRegion" then u.region else c.region end
+      from jsonb_to_recordset($4::jsonb) as u(id uuid, changed boolean, locale text, region text, "keepRegion" boolean)
+      where c.id = any($5::uuid[]) and c.id = u.id returning 1),
+    ib as (
+      update inbox set processed_at = now(), payload = null
+      where id = any($6::bigint[]) returning 1),
+    fb as (
+      insert into feedback (conversation_id, topic, helpful, locale)
+      select f.conversation_id, f.topic, f.helpful, f.locale
+      from jsonb_to_recordset($7::jsonb) as f(conversation_id uuid, topic text, helpful boolean, locale text) returning 1),
+    cs as (
+      insert into consents (contact_id, status, policy_version)
+      select c.contact_id, c.status, c.policy_version
+      from jsonb_to_recordset($8::jsonb) as c(contact_id uuid, status text, policy_version text) returning 1),
+    uq as (
+      insert into unanswered_questions (conversation_id, text, locale, reason, topic)
+      select u.conversation_id, u.text, u.locale, u.reason, u.topic
+      from jsonb_to_recordset($9::jsonb) as u(conversation_id uuid, text text, locale text, reason text, topic text) returning 1)
+    select id, conversation_id, direction from ins order by id`,
+);
+
+/** The parameters of TURN_PERSIST. */
+export function persistParams(turns: PersistedTurn[], alsoClose: number[] = []): Param[] {
   if (new Set(turns.map((t) => t.conversationId)).size !== turns.length) throw new Error('persistTurns: one turn per conversation');
   const rows = turns.flatMap((t, ti) => [
     {
@@ -495,49 +543,33 @@ export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: nu
     })),
   ]);
   const convs = turns.map((t) => ({ id: t.conversationId, state: t.state, locale: t.locale }));
-  const closes = [...turns.map((t) => t.inboxId), ...alsoClose];
-  const contactUpdates = turns.flatMap((t) => (t.contactUpdate ? [{ id: t.contactId, ...t.contactUpdate }] : []));
-  const feedbackRows = turns.flatMap((t) => t.records.feedback.map((f) => ({ conversation_id: t.conversationId, ...f })));
-  const consentRows = turns.flatMap((t) => t.records.consents.map((c) => ({ contact_id: t.contactId, status: c.status, policy_version: c.policyVersion })));
-  const unansweredRows = turns.flatMap((t) => t.records.unanswered.map((u) => ({ conversation_id: t.conversationId, ...u })));
-  const result = await executeNamed(tx, 'turn-persist', sql`
-    with ins as (
-      insert into messages (conversation_id, direction, author, kind, text, payload, channel, platform_message_id, inbox_id, status, locale, topic)
-      select r.conversation_id, r.direction, r.author, r.kind, r.text, r.payload, r.channel, r.platform_message_id, r.inbox_id, r.status, r.locale, r.topic
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r(t int, ord int, conversation_id uuid, channel text, direction text, author text, kind text, text text, payload jsonb,
-             platform_message_id text, inbox_id bigint, status text, locale text, topic text)
-      order by r.t, r.ord
-      returning id, conversation_id, direction),
-    conv as (
-      update conversations v set state = s.state, locale = s.locale, updated_at = now(), last_inbound_at = now()
-      from jsonb_to_recordset(${JSON.stringify(convs)}::jsonb) as s(id uuid, state jsonb, locale text)
-      where v.id = any(${idArray(convs.map((c) => c.id))}::uuid[]) and v.id = s.id returning 1),
-    ct as (
-      update contacts c set locale = u.locale, region = case when u."keepRegion" then c.region else u.region end
-      from jsonb_to_recordset(${JSON.stringify(contactUpdates)}::jsonb) as u(id uuid, locale text, region text, "keepRegion" boolean)
-      where c.id = any(${idArray(contactUpdates.map((u) => u.id))}::uuid[]) and c.id = u.id returning 1),
-    ib as (
-      update inbox set processed_at = now(), payload = null
-      where id = any(${idArray(closes)}::bigint[]) returning 1),
-    fb as (
-      insert into feedback (conversation_id, topic, helpful, locale)
-      select f.conversation_id, f.topic, f.helpful, f.locale
-      from jsonb_to_recordset(${JSON.stringify(feedbackRows)}::jsonb) as f(conversation_id uuid, topic text, helpful boolean, locale text) returning 1),
-    cs as (
-      insert into consents (contact_id, status, policy_version)
-      select c.contact_id, c.status, c.policy_version
-      from jsonb_to_recordset(${JSON.stringify(consentRows)}::jsonb) as c(contact_id uuid, status text, policy_version text) returning 1),
-    uq as (
-      insert into unanswered_questions (conversation_id, text, locale, reason, topic)
-      select u.conversation_id, u.text, u.locale, u.reason, u.topic
-      from jsonb_to_recordset(${JSON.stringify(unansweredRows)}::jsonb) as u(conversation_id uuid, text text, locale text, reason text, topic text) returning 1)
-    select id, conversation_id, direction from ins order by id`);
+  const contactRows = turns.map((t) => ({ id: t.contactId, changed: t.contactUpdate !== undefined, ...t.contactUpdate }));
+  return [
+    JSON.stringify(rows),
+    JSON.stringify(convs),
+    idArray(convs.map((c) => c.id)),
+    JSON.stringify(contactRows),
+    idArray(contactRows.map((c) => c.id)),
+    idArray([...turns.map((t) => t.inboxId), ...alsoClose]),
+    JSON.stringify(turns.flatMap((t) => t.records.feedback.map((f) => ({ conversation_id: t.conversationId, ...f })))),
+    JSON.stringify(turns.flatMap((t) => t.records.consents.map((c) => ({ contact_id: t.contactId, status: c.status, policy_version: c.policyVersion })))),
+    JSON.stringify(turns.flatMap((t) => t.records.unanswered.map((u) => ({ conversation_id: t.conversationId, ...u })))),
+  ];
+}
+
+/** Each turn's reply message ids in order, from TURN_PERSIST's rows. */
+export function replyIdsOf(turns: PersistedTurn[], rows: unknown[]): number[][] {
   const outIds = new Map<string, number[]>(turns.map((t) => [t.conversationId, []]));
-  for (const r of result.rows as { id: number | string; conversation_id: string; direction: string }[]) {
+  for (const r of rows as { id: number | string; conversation_id: string; direction: string }[]) {
     if (r.direction === 'out') outIds.get(r.conversation_id)?.push(Number(r.id));
   }
   return turns.map((t) => outIds.get(t.conversationId) ?? []);
+}
+
+/** Stores turns (TURN_PERSIST) on a transaction. Returns each turn's reply message ids in order. */
+export async function persistTurns(tx: Tx, turns: PersistedTurn[], alsoClose: number[] = []): Promise<number[][]> {
+  const result = await runStatement(tx, TURN_PERSIST, persistParams(turns, alsoClose));
+  return replyIdsOf(turns, result.rows);
 }
 
 function inboundText(message: InboundMessage): string | null {

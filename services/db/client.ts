@@ -8,7 +8,8 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema';
 
-export type Db = NodePgDatabase<typeof schema>;
+/** The database (`$client`: the pool, for code that runs a connection's statements itself). */
+export type Db = NodePgDatabase<typeof schema> & { $client: Pool };
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 

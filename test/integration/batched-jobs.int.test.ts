@@ -11,6 +11,7 @@ import { ChannelError, type ChannelSender } from '../../bots/channels/channel';
 import { contacts, conversations, messages } from '../../services/db/schema';
 import { stillToSend } from '../../services/delivery/outbound';
 import { idArray, textArray } from '../../services/db/sql-arrays';
+import { executeSql, prepareOn, runScript, statement } from '../../services/db/statements';
 import { inboundItemsOf } from '../../services/delivery/queues';
 import { startTestService, waitFor, type TestService } from '../helpers/service';
 import { enqueueOutboundJobs } from '../../services/workers';
@@ -165,6 +166,21 @@ it('passes texts and ids to PostgreSQL as array literals unchanged', async () =>
   expect((r.rows as { v: string }[]).map((x) => x.v)).toEqual(texts);
   const ids = await t.service.db.execute(sql`select unnest(${idArray([1, 42, '9007199254740993'])}::bigint[])::text as v`);
   expect((ids.rows as { v: string }[]).map((x) => x.v)).toEqual(['1', '42', '9007199254740993']);
+});
+
+it('passes parameters of a script unchanged (SQL PREPARE … EXECUTE with literals)', async () => {
+  const texts = ["it's", 'back\\slash \\n', '{"json":"with \\"quotes\\""}', "'); drop table messages; --", 'Tiếng Việt 👋', ''];
+  const st = statement('literal_echo', ['text', 'jsonb', 'bigint'], 'select $1::text as t, $2::jsonb as j, $3::bigint::text as n');
+  const client = await t.service.db.$client.connect();
+  try {
+    await prepareOn(client, [st]);
+    await prepareOn(client, [st]); // once per connection
+    const results = await runScript(client, texts.map((x) => executeSql(st, [x, JSON.stringify({ x }), 9007199254740991])));
+    expect(results.map((r) => r.rows[0])).toEqual(texts.map((x) => ({ t: x, j: { x }, n: '9007199254740991' })));
+  } finally {
+    client.release();
+  }
+  expect(await t.service.db.$count(messages)).toBeGreaterThanOrEqual(0); // the table is still there
 });
 
 it('a queued copy of replies already sent is not sent again', async () => {

@@ -1,0 +1,28 @@
+import { escapeLiteral } from 'pg';
+import { executeSql, literal, statement } from './statements';
+
+describe('statements', () => {
+  it('writes texts as escape strings, the way node-postgres escapes them', () => {
+    for (const text of ["plain", "it's", 'back\\slash', '{"a":"x\\"y","b":"\\\\n"}', "'';drop table x;--", 'Tiếng Việt — «ру»']) {
+      const mine = literal(text);
+      const theirs = escapeLiteral(text);
+      // node-postgres writes ' E' only when there is a backslash; the content is the same.
+      expect(mine.slice(2, -1)).toBe(theirs.replace(/^ ?E?'/, '').slice(0, -1));
+      expect(mine.startsWith("E'")).toBe(true);
+    }
+  });
+
+  it('writes numbers and null as they are and refuses what it cannot write', () => {
+    expect(literal(42)).toBe('42');
+    expect(literal(null)).toBe('NULL');
+    expect(() => literal(Number.NaN)).toThrow(/finite/);
+    expect(() => literal('a\0b')).toThrow(/NUL/);
+  });
+
+  it('executes a prepared statement with one literal per parameter', () => {
+    const st = statement('demo_one', ['jsonb', 'bigint[]'], 'select $1::jsonb, $2::bigint[]');
+    expect(executeSql(st, ['{"a":1}', '{1,2}'])).toBe("execute demo_one_s(E'{\"a\":1}', E'{1,2}')");
+    expect(() => executeSql(st, ['x'])).toThrow(/2 parameters expected/);
+    expect(() => statement('bad name', [], 'select 1')).toThrow(/plain name/);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Statements written once with `$1 … $n` parameters and run two ways:
+ *
+ * - `runStatement(db, st, params)`: on a drizzle database or transaction, as a named prepared
+ *   statement of the extended protocol (parsed and planned once per connection);
+ * - inside a script of several statements sent in one round trip (`client.query(script)`,
+ *   PostgreSQL's simple protocol): `executeSql(st, params)` is `execute …(literals)` of a
+ *   statement that `prepareOn(client, …)` prepared on that connection with SQL PREPARE, so
+ *   the plan is cached there too.
+ *
+ * node-postgres sends one statement and waits for its answer before the next, so a turn's
+ * "begin, lock, read, read" cost four round trips (each a system call and a wake-up on both
+ * sides); as one script they cost one. The statements of a script run one after the other,
+ * each with its own snapshot, exactly as if sent separately.
+ */
+import type { PoolClient, QueryResult } from 'pg';
+import type { Db } from './client';
+
+export interface Statement {
+  /** Unique per statement. */
+  readonly name: string;
+  /** PostgreSQL types of $1 … $n. */
+  readonly types: readonly string[];
+  readonly text: string;
+}
+
+/** A database or a transaction. */
+type Executor = Pick<Db, '_'>;
+
+/** A parameter: texts (JSON, array literals), numbers or null. */
+export type Param = string | number | null;
+
+export function statement(name: string, types: readonly string[], text: string): Statement {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`statement: not a plain name: ${name}`);
+  return { name, types, text };
+}
+
+/** Runs `st` on a drizzle database or transaction as a named prepared statement. */
+export async function runStatement<R = Record<string, unknown>>(db: Executor, st: Statement, params: Param[]): Promise<QueryResult<R & Record<string, unknown>>> {
+  checkArity(st, params);
+  const prepared = db._.session.prepareQuery({ sql: st.text, params }, undefined, st.name, false);
+  return (await prepared.execute()) as QueryResult<R & Record<string, unknown>>;
+}
+
+/** The SQL PREPARE name (the extended protocol's names share PostgreSQL's namespace). */
+const sqlName = (st: Statement) => `${st.name}_s`;
+
+/**
+ * A parameter as an SQL literal: an escape string (E'…', whatever standard_conforming_strings
+ * says) with quotes and backslashes doubled — what node-postgres' escapeLiteral produces, by
+ * two native replaces instead of a loop over the characters (the JSON of a round is long).
+ */
+export function literal(value: Param): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error('literal: not a finite number');
+    return String(value);
+  }
+  if (value.includes('\0')) throw new Error('literal: a text with a NUL character');
+  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** `execute name(literals)`: one statement of a script, for a connection prepared by prepareOn. */
+export function executeSql(st: Statement, params: Param[]): string {
+  checkArity(st, params);
+  return `execute ${sqlName(st)}(${params.map(literal).join(', ')})`;
+}
+
+const preparedOnClient = new WeakMap<PoolClient, Set<string>>();
+
+/**
+ * Prepares the statements on this connection (once per connection and statement; the pool
+ * hands out the same client object for the same connection). Run it before `begin`: a
+ * prepared statement belongs to the session, not to a transaction.
+ */
+export async function prepareOn(client: PoolClient, statements: readonly Statement[]): Promise<void> {
+  let done = preparedOnClient.get(client);
+  if (!done) preparedOnClient.set(client, (done = new Set()));
+  const missing = statements.filter((st) => !done.has(st.name));
+  if (missing.length === 0) return;
+  await client.query(missing.map((st) => `prepare ${sqlName(st)}(${st.types.join(', ')}) as ${st.text}`).join(';\n'));
+  for (const st of missing) done.add(st.name);
+}
+
+/** Runs a script of several statements in one round trip; one result per statement. */
+export async function runScript(client: PoolClient, statements: string[]): Promise<QueryResult[]> {
+  const result = (await client.query(statements.join(';\n'))) as QueryResult | QueryResult[];
+  return Array.isArray(result) ? result : [result];
+}
+
+function checkArity(st: Statement, params: Param[]): void {
+  if (params.length !== st.types.length) throw new Error(`statement ${st.name}: ${st.types.length} parameters expected, ${params.length} given`);
+}
