@@ -502,7 +502,7 @@ export const TURN_PERSIST = statement(
       insert into unanswered_questions (conversation_id, text, locale, reason, topic)
       select u.conversation_id, u.text, u.locale, u.reason, u.topic
       from jsonb_to_recordset($9::jsonb) as u(conversation_id uuid, text text, locale text, reason text, topic text) returning 1)
-    select id, conversation_id, direction from ins order by id`,
+    select id, conversation_id, direction from ins where direction = 'out' order by id`,
 );
 
 /** The parameters of TURN_PERSIST. */

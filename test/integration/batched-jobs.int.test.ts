@@ -169,7 +169,7 @@ it('passes texts and ids to PostgreSQL as array literals unchanged', async () =>
 });
 
 it('passes parameters of a script unchanged (SQL PREPARE … EXECUTE with literals)', async () => {
-  const texts = ["it's", 'back\\slash \\n', '{"json":"with \\"quotes\\""}', "'); drop table messages; --", 'Tiếng Việt 👋', ''];
+  const texts = ['x$p', 'has $p$ inside', '$p', 'ends in $', "it's", 'back\\slash \\n', '{"json":"with \\"quotes\\""}', "'); drop table messages; --", 'Tiếng Việt 👋', ''];
   const st = statement('literal_echo', ['text', 'jsonb', 'bigint'], 'select $1::text as t, $2::jsonb as j, $3::bigint::text as n');
   const client = await t.service.db.$client.connect();
   try {
