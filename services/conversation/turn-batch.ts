@@ -4,10 +4,15 @@
  * that run at the same time hand their person to a collector instead, which every couple of
  * milliseconds processes the whole group the way processPerson processes one person:
  *
- *   begin → try-lock every person (one statement) → their oldest unprocessed inbox rows (one
- *   statement, so the snapshot is taken after the locks) → contacts and conversations (one
- *   statement) → engine per message → effects on the same transaction → transcripts, states
- *   and inbox rows (one statement) → commit → every reply queued with one addBulk.
+ *   one round trip: begin → try-lock every person → their oldest unprocessed inbox rows (a
+ *   statement of its own, so its snapshot is taken after the locks) → their contacts and
+ *   conversations; [first contacts: one statement creates them]; engine per message →
+ *   effects on the same transaction; one round trip: transcripts, states, contacts, records
+ *   and inbox rows (one statement) → commit; every reply queued with one job.
+ *
+ * The two round trips are scripts of statements prepared on the connection
+ * (services/db/statements.ts): node-postgres would otherwise wait for each statement's
+ * answer before sending the next.
  *
  * Only plain bot turns are batched. A person whose conversation is handed off, whose message
  * is answered with the apology, or whose turn asks for a handoff is processed alone after the
