@@ -218,7 +218,7 @@ export async function benchBareLoop(store: BenchStore, opts: BareLoopOptions): P
   const queue = new Queue('bare', { connection, prefix: barePrefix });
   const done = new Map<string, number>();
   let stopWorker: () => Promise<void>;
-  const pids: Record<string, number[]> = { producer: [process.pid] };
+  const pids: Record<string, number[]> = opts.workerProcess ? { producer: [process.pid] } : { 'producer+worker': [process.pid] };
   if (opts.workerProcess) {
     const child = await forkBenchChild(['bare'], { DATABASE_URL: store.dbUrl, REDIS_URL: store.redisUrl, REDIS_PREFIX: barePrefix });
     pids.worker = [child.pid];
