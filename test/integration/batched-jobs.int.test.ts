@@ -11,7 +11,10 @@ import { ChannelError, type ChannelSender } from '../../bots/channels/channel';
 import { contacts, conversations, messages } from '../../services/db/schema';
 import { stillToSend } from '../../services/delivery/outbound';
 import { idArray, textArray } from '../../services/db/sql-arrays';
-import { executeSql, prepareOn, runScript, statement } from '../../services/db/statements';
+import { executeSql, prepareOn, runScript, statement, type Param } from '../../services/db/statements';
+import { GENERIC_PLANS, ROUND_STATEMENTS } from '../../services/conversation/turn-batch';
+import { createTestDb } from '../helpers/db';
+import { loadConversations, type Tx } from '../../services/conversation/turn';
 import { inboundItemsOf } from '../../services/delivery/queues';
 import { startTestService, waitFor, type TestService } from '../helpers/service';
 import { enqueueOutboundJobs } from '../../services/workers';
@@ -181,6 +184,41 @@ it('passes parameters of a script unchanged (SQL PREPARE … EXECUTE with litera
     client.release();
   }
   expect(await t.service.db.$count(messages)).toBeGreaterThanOrEqual(0); // the table is still there
+});
+
+it("plans the round's statements once, by index, whatever the tables' size", async () => {
+  // A database of its own with small tables: the generic plans are built while a whole-table
+  // scan looks cheap, the case in which PostgreSQL would pick sequential scans and keep them
+  // as the tables grow.
+  const empty = await createTestDb('round_plans');
+  const client = await empty.pool.connect();
+  try {
+    const few = Array.from({ length: 400 }, (_, i) => ({ channel: 'webchat' as const, botId: 'b', externalUserId: `p${i}` }));
+    await loadConversations(empty.db as unknown as Tx, few);
+    await empty.pool.query(`insert into inbox (channel, bot_id, external_user_id, platform_message_id, payload)
+      select 'webchat', 'b', 'p' || i, 'm' || i, '{}'::jsonb from generate_series(1, 400) i`);
+    await prepareOn(client, ROUND_STATEMENTS);
+    const people = [JSON.stringify([{ channel: 'webchat', bot_id: 'b', external_user_id: 'u' }]), '{webchat}', '{b}', '{u}'];
+    const id = '00000000-0000-4000-8000-000000000000';
+    const params: Record<string, Param[]> = {
+      round_lock: [JSON.stringify(['webchat|b|u'])],
+      round_rows: people,
+      round_peek: people,
+      turn_persist: ['[]', '[]', `{${id}}`, '[]', `{${id}}`, '{1}', '[]', '[]', '[]'],
+    };
+    for (const st of ROUND_STATEMENTS) {
+      const results = await runScript(client, ['begin', ...GENERIC_PLANS, `explain ${executeSql(st, params[st.name])}`, 'rollback']);
+      const plan = (results[1 + GENERIC_PLANS.length].rows as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
+      expect({ statement: st.name, seqScan: /Seq Scan/.test(plan) }).toEqual({ statement: st.name, seqScan: false });
+    }
+    // Built once: a second EXPLAIN of the same statement shows no planning of its own.
+    const again = await runScript(client, ['begin', ...GENERIC_PLANS, `explain (analyze, summary) ${executeSql(ROUND_STATEMENTS[2], people)}`, 'rollback']);
+    const planning = (again[1 + GENERIC_PLANS.length].rows as { 'QUERY PLAN': string }[]).find((r) => r['QUERY PLAN'].startsWith('Planning Time'));
+    expect(Number(/([\d.]+) ms/.exec(planning?.['QUERY PLAN'] ?? '')?.[1])).toBeLessThan(0.5);
+  } finally {
+    client.release();
+    await empty.close();
+  }
 });
 
 it('a queued copy of replies already sent is not sent again', async () => {
