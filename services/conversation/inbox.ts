@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import { inbox } from '../db/schema';
 import { inboundJobId, INBOUND_DEDUPE_WINDOW_S, type InboundItem, type InboundJob } from '../delivery/queues';
 import { microBatch, onePer } from '../db/micro-batch';
-import { executeNamed } from '../db/named';
+import { executeGeneric, statement } from '../db/statements';
 
 export interface RawInbound {
   channel: ChannelId;
@@ -62,6 +62,19 @@ const ACCEPT_BATCH = { windowMs: 8, idleWindowMs: 1, maxInFlight: 2, maxItems: 1
 /** The messages stored by one receipt batch share one job, removed once done (nothing dedupes by its id). */
 const FRESH_JOB_OPTIONS = { ...INBOUND_JOB_OPTIONS, removeOnComplete: true };
 
+/** Stores a burst of messages ($1: JSON rows); returns the rows stored (not those already there). */
+export const INBOX_INSERT = statement(
+  'inbox_insert',
+  ['jsonb'],
+  `
+    insert into inbox (channel, bot_id, external_user_id, platform_message_id, payload, received_at)
+    select r.channel, r.bot_id, r.external_user_id, r.platform_message_id, r.payload, r.received_at
+    from jsonb_to_recordset($1::jsonb)
+      as r(channel text, bot_id text, external_user_id text, platform_message_id text, payload jsonb, received_at timestamptz)
+    on conflict do nothing
+    returning id, channel, bot_id, platform_message_id`,
+);
+
 /**
  * One multi-row INSERT … ON CONFLICT DO NOTHING per burst, and one inbound job for the rows it
  * stored; resolves with the row id, or null for a message already stored. One per database and
@@ -78,13 +91,7 @@ const acceptIn = onePer((db: Db) =>
         payload: raw.payload ?? null,
         received_at: now.toISOString(),
       }));
-      const result = await executeNamed(db, 'inbox-insert', sql`
-        insert into inbox (channel, bot_id, external_user_id, platform_message_id, payload, received_at)
-        select r.channel, r.bot_id, r.external_user_id, r.platform_message_id, r.payload, r.received_at
-        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
-          as r(channel text, bot_id text, external_user_id text, platform_message_id text, payload jsonb, received_at timestamptz)
-        on conflict do nothing
-        returning id, channel, bot_id, platform_message_id`);
+      const result = await executeGeneric(db, INBOX_INSERT, [JSON.stringify(values)]);
       const ids = new Map<string, number>();
       for (const r of result.rows as { id: number | string; channel: string; bot_id: string; platform_message_id: string }[]) {
         ids.set(`${r.channel}|${r.bot_id}|${r.platform_message_id}`, Number(r.id));

@@ -46,7 +46,7 @@ import {
   type SettledTurn,
   type TurnDeps,
 } from './turn';
-import { executeSql, prepareOn, runScript, statement, type Param } from '../db/statements';
+import { DEFAULT_PLANS, executeSql, GENERIC_PLANS, prepareOn, runScript, statement, type Param } from '../db/statements';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PoolClient } from 'pg';
 import * as schema from '../db/schema';
@@ -263,18 +263,6 @@ const ROUND_PEEK = statement(
 /** The statements of a round (exported for the test of their plans). */
 export const ROUND_STATEMENTS = [ROUND_LOCK, ROUND_ROWS, ROUND_PEEK, TURN_PERSIST];
 
-/**
- * The round's statements run with their generic plan, built once per connection, and by
- * index. PostgreSQL would otherwise plan them anew on every call (their custom plans look
- * cheaper to it, knowing the arrays' lengths): the persist statement spent more time being
- * planned than executed (measured: ~1.9 ms of the server's CPU per call with custom plans,
- * ~1.2 ms with the generic plan, five turns per call). Without sequential scans the generic
- * plan uses the indexes whatever size the tables had when it was built — a plan built on
- * an empty table would otherwise scan the whole table for ever after (the scalability bug
- * of services/db/sql-arrays.ts). Only for these statements: reset before anything else runs.
- */
-export const GENERIC_PLANS = ["set local plan_cache_mode = 'force_generic_plan'", 'set local enable_seqscan = off'];
-const DEFAULT_PLANS = ['reset plan_cache_mode', 'reset enable_seqscan'];
 
 /** A drizzle database over one checked-out connection (the round's own transaction). */
 const overClient = new WeakMap<PoolClient, Tx>();

@@ -14,6 +14,7 @@ import { microBatch, onePer } from '../db/micro-batch';
 import { idArray } from '../db/sql-arrays';
 import { outboundItems, type OutboundJob } from './queues';
 import { executeNamed } from '../db/named';
+import { executeGeneric, statement } from '../db/statements';
 
 export interface OutboundDeps {
   db: Db;
@@ -121,14 +122,21 @@ export async function stillToSend(db: Db, deliveries: OutboundJob[]): Promise<Ou
 
 type Sent = { id: number; platformMessageId: string | null };
 
+/** Marks replies sent ($1: JSON of id and platform message id; $2: their ids). */
+export const MARK_SENT = statement(
+  'outbound_mark_sent',
+  ['jsonb', 'bigint[]'],
+  `
+    update messages m set status = 'sent', sent_at = now(), platform_message_id = v.pid
+    from jsonb_to_recordset($1::jsonb) as v(id bigint, pid text)
+    where m.id = any($2::bigint[]) and m.id = v.id and m.status = 'pending'`,
+);
+
 /** One statement for the replies that went out, shared by the jobs finishing at the same moment. */
 const markSentIn = onePer((db: Db) =>
   microBatch(async (batches: Sent[][]) => {
     const all = batches.flat();
-    await executeNamed(db, 'outbound-mark-sent', sql`
-      update messages m set status = 'sent', sent_at = now(), platform_message_id = v.pid
-      from jsonb_to_recordset(${JSON.stringify(all.map((s) => ({ id: s.id, pid: s.platformMessageId })))}::jsonb) as v(id bigint, pid text)
-      where m.id = any(${idArray(all.map((s) => s.id))}::bigint[]) and m.id = v.id and m.status = 'pending'`);
+    await executeGeneric(db, MARK_SENT, [JSON.stringify(all.map((s) => ({ id: s.id, pid: s.platformMessageId }))), idArray(all.map((s) => s.id))]);
     return batches.map(() => undefined);
   }),
 );

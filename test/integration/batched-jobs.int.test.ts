@@ -9,10 +9,11 @@ import { Client } from 'pg';
 import { and, eq, sql } from 'drizzle-orm';
 import { ChannelError, type ChannelSender } from '../../bots/channels/channel';
 import { contacts, conversations, messages } from '../../services/db/schema';
-import { stillToSend } from '../../services/delivery/outbound';
 import { idArray, textArray } from '../../services/db/sql-arrays';
-import { executeSql, prepareOn, runScript, statement, type Param } from '../../services/db/statements';
-import { GENERIC_PLANS, ROUND_STATEMENTS } from '../../services/conversation/turn-batch';
+import { executeSql, GENERIC_PLANS, prepareOn, runScript, statement, type Param } from '../../services/db/statements';
+import { ROUND_STATEMENTS } from '../../services/conversation/turn-batch';
+import { INBOX_INSERT } from '../../services/conversation/inbox';
+import { MARK_SENT, stillToSend } from '../../services/delivery/outbound';
 import { createTestDb } from '../helpers/db';
 import { loadConversations, type Tx } from '../../services/conversation/turn';
 import { inboundItemsOf } from '../../services/delivery/queues';
@@ -186,7 +187,7 @@ it('passes parameters of a script unchanged (SQL PREPARE … EXECUTE with litera
   expect(await t.service.db.$count(messages)).toBeGreaterThanOrEqual(0); // the table is still there
 });
 
-it("plans the round's statements once, by index, whatever the tables' size", async () => {
+it("plans the statements of every message once, by index, whatever the tables' size", async () => {
   // A database of its own with small tables: the generic plans are built while a whole-table
   // scan looks cheap, the case in which PostgreSQL would pick sequential scans and keep them
   // as the tables grow.
@@ -197,7 +198,10 @@ it("plans the round's statements once, by index, whatever the tables' size", asy
     await loadConversations(empty.db as unknown as Tx, few);
     await empty.pool.query(`insert into inbox (channel, bot_id, external_user_id, platform_message_id, payload)
       select 'webchat', 'b', 'p' || i, 'm' || i, '{}'::jsonb from generate_series(1, 400) i`);
-    await prepareOn(client, ROUND_STATEMENTS);
+    await empty.pool.query(`insert into messages (conversation_id, direction, author, kind, text, channel, status)
+      select id, 'out', 'bot', 'reply', 'x', 'webchat', 'pending' from conversations`);
+    const statements = [...ROUND_STATEMENTS, INBOX_INSERT, MARK_SENT];
+    await prepareOn(client, statements);
     const people = [JSON.stringify([{ channel: 'webchat', bot_id: 'b', external_user_id: 'u' }]), '{webchat}', '{b}', '{u}'];
     const id = '00000000-0000-4000-8000-000000000000';
     const params: Record<string, Param[]> = {
@@ -205,8 +209,10 @@ it("plans the round's statements once, by index, whatever the tables' size", asy
       round_rows: people,
       round_peek: people,
       turn_persist: ['[]', '[]', `{${id}}`, '[]', `{${id}}`, '{1}', '[]', '[]', '[]'],
+      inbox_insert: ['[]'],
+      outbound_mark_sent: ['[{"id":1,"pid":"x"}]', '{1}'],
     };
-    for (const st of ROUND_STATEMENTS) {
+    for (const st of statements) {
       const results = await runScript(client, ['begin', ...GENERIC_PLANS, `explain ${executeSql(st, params[st.name])}`, 'rollback']);
       const plan = (results[1 + GENERIC_PLANS.length].rows as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
       expect({ statement: st.name, seqScan: /Seq Scan/.test(plan) }).toEqual({ statement: st.name, seqScan: false });
