@@ -28,8 +28,9 @@ import { textArray } from '../db/sql-arrays';
 import {
   defaultLocaleOf,
   errorSummary,
-  loadConversations,
   loadedConversationsOf,
+  loadParams,
+  TURN_LOAD,
   persistParams,
   replyIdsOf,
   TURN_PERSIST,
@@ -261,7 +262,7 @@ const ROUND_PEEK = statement(
 );
 
 /** The statements of a round (exported for the test of their plans). */
-export const ROUND_STATEMENTS = [ROUND_LOCK, ROUND_ROWS, ROUND_PEEK, TURN_PERSIST];
+export const ROUND_STATEMENTS = [ROUND_LOCK, ROUND_ROWS, ROUND_PEEK, TURN_LOAD, TURN_PERSIST];
 
 
 /** A drizzle database over one checked-out connection (the round's own transaction). */
@@ -361,8 +362,9 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
     const keyOf = (c: Candidate) => personLockKey({ channel: c.message.channel, botId: c.bot.id, externalUserId: c.message.externalUserId });
     const firstContacts = candidates.filter((c) => !loaded.has(keyOf(c)));
     if (firstContacts.length > 0) {
-      const created = await loadConversations(tx, firstContacts.map((c) => ({ channel: c.message.channel, botId: c.bot.id, externalUserId: c.message.externalUserId })));
-      for (const [k, v] of created) loaded.set(k, v);
+      const people = firstContacts.map((c) => ({ channel: c.message.channel, botId: c.bot.id, externalUserId: c.message.externalUserId }));
+      const [created] = (await runScript(client, [...GENERIC_PLANS, executeSql(TURN_LOAD, loadParams(people)), ...DEFAULT_PLANS])).slice(GENERIC_PLANS.length);
+      for (const [k, v] of loadedConversationsOf(created.rows)) loaded.set(k, v);
     }
     const persisted: { c: Candidate; settled: Extract<SettledTurn, { deleted: false }> }[] = [];
     for (const c of candidates) {

@@ -250,20 +250,15 @@ export function personLockKey(key: PersonKey): string {
 }
 
 /**
- * One statement for any number of people: upserts their contacts (last seen, reachable again),
- * creates the conversations that do not exist yet and returns both, keyed by personLockKey.
+ * One statement for any number of people ($1: loadParams): upserts their contacts (last seen,
+ * reachable again), creates the conversations that do not exist yet and returns both
+ * (loadedConversationsOf keys them by personLockKey).
  */
-export async function loadConversations(tx: Tx, people: PersonKey[]): Promise<Map<string, LoadedConversation>> {
-  // A stable order, so two transactions never lock the same contact rows in opposite orders.
-  const rows = people
-    .map((p) => ({ channel: p.channel, bot_id: p.botId, external_id: p.externalUserId, k: personLockKey(p) }))
-    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    .map((p, ord) => ({ ord, channel: p.channel, bot_id: p.bot_id, external_id: p.external_id }));
-  const loaded = await executeNamed(tx, 'turn-load', sql`
+export const TURN_LOAD = statement('turn_load', ['jsonb'], `
     with c as (
       insert into contacts (channel, bot_id, external_id, last_seen_at)
       select p.channel, p.bot_id, p.external_id, now()
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as p(ord int, channel text, bot_id text, external_id text)
+      from jsonb_to_recordset($1::jsonb) as p(ord int, channel text, bot_id text, external_id text)
       order by p.ord
       on conflict (channel, bot_id, external_id) do update set last_seen_at = excluded.last_seen_at, unreachable = false
       returning id, channel, bot_id, external_id, locale, region, campaign),
@@ -281,7 +276,20 @@ export async function loadConversations(tx: Tx, people: PersonKey[]): Promise<Ma
            case when cv.id is not null then cv.locale else nv.locale end as locale,
            case when cv.id is not null then cv.state else nv.state end as state
     from c join cv on cv.contact_id = c.id left join nv on nv.contact_id = c.id`);
-  return loadedConversationsOf(loaded.rows);
+
+/** The parameters of TURN_LOAD. */
+export function loadParams(people: PersonKey[]): Param[] {
+  // A stable order, so two transactions never lock the same contact rows in opposite orders.
+  const rows = people
+    .map((p) => ({ channel: p.channel, bot_id: p.botId, external_id: p.externalUserId, k: personLockKey(p) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((p, ord) => ({ ord, channel: p.channel, bot_id: p.bot_id, external_id: p.external_id }));
+  return [JSON.stringify(rows)];
+}
+
+/** TURN_LOAD on a transaction: the people's contacts and conversations, keyed by personLockKey. */
+export async function loadConversations(tx: Tx, people: PersonKey[]): Promise<Map<string, LoadedConversation>> {
+  return loadedConversationsOf((await runStatement(tx, TURN_LOAD, loadParams(people))).rows);
 }
 
 /** Rows of contacts joined with their conversations (loadConversations' columns), keyed by personLockKey. */

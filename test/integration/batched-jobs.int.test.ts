@@ -208,6 +208,7 @@ it("plans the statements of every message once, by index, whatever the tables' s
       round_lock: [JSON.stringify(['webchat|b|u'])],
       round_rows: people,
       round_peek: people,
+      turn_load: [JSON.stringify([{ ord: 0, channel: 'webchat', bot_id: 'b', external_id: 'p1' }])],
       turn_persist: ['[]', '[]', `{${id}}`, '[]', `{${id}}`, '{1}', '[]', '[]', '[]'],
       inbox_insert: ['[]'],
       outbound_mark_sent: ['[{"id":1,"pid":"x"}]', '{1}'],
