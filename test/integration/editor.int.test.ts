@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { createStaffUser } from '../../services/console/users';
-import { inbox, unansweredQuestions } from '../../services/db/schema';
+import { contacts, conversations, inbox, messages, unansweredQuestions } from '../../services/db/schema';
 import { writeSnapshotToFiles } from '../../services/knowledge/export-files';
 import { loadSnapshotFromFiles } from '../../services/knowledge/load-files';
 import { importSnapshot, loadActiveSnapshot, snapshotHash } from '../../services/knowledge/store';
@@ -65,6 +65,17 @@ async function ask(question: string, locale = 'ru'): Promise<{ text: string; ses
     await sse.waitFor((e) => e.from === 'bot' && e.choices.some((c: { value: string }) => c.value === 'consent:yes'));
     await chat(sessionId, { choice: 'consent:yes' }, locale);
     await waitFor(async () => (await t.service.db.select().from(inbox).where(eq(inbox.externalUserId, sessionId))).every((r) => r.processedAt !== null));
+    // Replies reach the page after their turn is committed (through the outbound queue): wait
+    // until every reply stored so far has arrived, so none of them is taken for the answer.
+    await waitFor(async () => {
+      const stored = await t.service.db
+        .select({ id: messages.id })
+        .from(messages)
+        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+        .where(and(eq(contacts.externalId, sessionId), eq(messages.direction, 'out')));
+      return stored.length > 0 && sse.events.filter((e) => (e.data as { from: string }).from === 'bot').length >= stored.length;
+    });
     const before = sse.events.length;
     await chat(sessionId, { text: question }, locale);
     const reply = await waitFor(async () => sse.events.slice(before).find((e) => (e.data as { from: string }).from === 'bot')?.data as { text: string } | undefined, 15_000);
