@@ -68,6 +68,13 @@ interface FixedRate {
   unanswered: number;
 }
 
+/**
+ * A pause between phases, so a phase does not measure the end of the one before (the first
+ * second at 500/s right after the full-load phase had a p99 two to three times the others').
+ */
+const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
+const SETTLE_MS = 1000;
+
 async function benchPipeline(): Promise<{ rate: number; cpu: string; fixed: FixedRate[] }> {
   const repliesPerPerson = new Map<string, number>();
   const nextReplyWaiters = new Map<string, { after: number; resolve(at: number): void }>();
@@ -164,7 +171,7 @@ async function benchPipeline(): Promise<{ rate: number; cpu: string; fixed: Fixe
     }));
   }
   await waitUntil(() => people.every((p) => (repliesPerPerson.get(p) ?? 0) >= 2), 120_000);
-  await new Promise((r) => setTimeout(r, 500));
+  await settle();
 
   // Phase 1: full load. One question per message; wait until every question got its replies.
   const meter = cpuMeter(() => pids);
@@ -204,8 +211,14 @@ async function benchPipeline(): Promise<{ rate: number; cpu: string; fixed: Fixe
   const owned = await pool.query(`select k.external_id from contacts k join conversations c on c.contact_id = k.id where c.owner = 'bot'`);
   const askers = (owned.rows as { external_id: string }[]).map((r) => r.external_id).filter((p) => people.includes(p));
   const fixed: FixedRate[] = [];
-  if (FIXED !== 'first') fixed.push(await fixedRate('questions', askers));
-  if (FIXED !== 'questions') fixed.push(await fixedRate('first contacts', []));
+  if (FIXED !== 'first') {
+    await settle();
+    fixed.push(await fixedRate('questions', askers));
+  }
+  if (FIXED !== 'questions') {
+    await settle();
+    fixed.push(await fixedRate('first contacts', []));
+  }
 
   async function fixedRate(kind: 'questions' | 'first contacts', askerPool: string[]) {
     const latencies: number[] = [];
