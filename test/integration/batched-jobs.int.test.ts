@@ -5,7 +5,7 @@
  * others twice, and a reply refused by the channel is retried alone.
  */
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, type PoolClient } from 'pg';
 import { and, eq, sql } from 'drizzle-orm';
 import { ChannelError, type ChannelSender } from '../../bots/channels/channel';
 import { contacts, conversations, messages } from '../../services/db/schema';
@@ -91,6 +91,47 @@ it('answers 40 people writing at once, each exactly once, with fewer jobs than m
     expect(added.length).toBeLessThan(40);
   } finally {
     add.mockRestore();
+  }
+});
+
+it('rolls a failed round back and answers its people one by one, each exactly once', async () => {
+  // The next round fails on the server after its persist statement wrote the transcripts:
+  // nothing of it may stay, and every person is then answered by the one-person path.
+  let failures = 0;
+  const patched = new WeakSet<PoolClient>();
+  const onAcquire = (client: PoolClient) => {
+    if (patched.has(client)) return;
+    patched.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, ...rest: unknown[]) => {
+      if (failures === 0 && typeof text === 'string' && text.includes('execute turn_persist_s') && text.endsWith(';\ncommit')) {
+        failures++;
+        return query(`${text.slice(0, -';\ncommit'.length)};\nselect 1 / 0;\ncommit`, ...rest);
+      }
+      return query(text, ...rest);
+    };
+  };
+  t.service.pool.on('acquire', onAcquire);
+  try {
+    const people = Array.from({ length: 6 }, person);
+    expect((await Promise.all(people.map((p) => post(p, { command: 'start' })))).every((s) => s === 202)).toBe(true);
+    await waitFor(async () => ((await Promise.all(people.map(allSent))).every(Boolean) ? true : null), 20_000);
+    expect(failures).toBe(1);
+    for (const p of people) {
+      const rows = await outRows(p);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(sendsTo(p).map((s) => s.messageId).sort()).toEqual(rows.map((r) => r.id).sort());
+      // One inbound row per message: the rolled-back round left no transcript behind.
+      const inRows = await t.service.db
+        .select({ id: messages.id })
+        .from(messages)
+        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+        .where(and(eq(contacts.externalId, p), eq(messages.direction, 'in')));
+      expect(inRows).toHaveLength(1);
+    }
+  } finally {
+    t.service.pool.off('acquire', onAcquire);
   }
 });
 
