@@ -14,7 +14,6 @@ import { contacts, conversations, inbox, messages, unansweredQuestions } from '.
 import type { OutboundJob } from '../delivery/queues';
 import { maskPersonalData } from './mask';
 import { idArray } from '../db/sql-arrays';
-import { executeNamed } from '../db/named';
 import { runStatement, statement, type Param } from '../db/statements';
 
 /** The engine as the host sees it (bots/engine/engine.ts). */
@@ -82,6 +81,9 @@ export class PersonBusyError extends Error {
   }
 }
 
+/** Try-locks one person ($1: personLockKey) until the transaction ends. */
+const TURN_LOCK_ONE = statement('turn_lock_one', ['text'], 'select pg_try_advisory_xact_lock(hashtextextended($1::text, 0)) as locked');
+
 /** Processes every unprocessed inbox row of one person, oldest first. Returns how many. */
 export async function processPerson(deps: TurnDeps, key: PersonKey, receivedAtMs?: number): Promise<number> {
   let processed = 0;
@@ -105,11 +107,7 @@ async function processNext(deps: TurnDeps, key: PersonKey, receivedAtMs?: number
   const found = await deps.db.transaction(async (tx) => {
     // One worker at a time per person. A worker that finds the lock taken leaves: the holder
     // processes the whole backlog in order (see PersonBusyError).
-    const lock = await executeNamed(
-      tx,
-      'turn-lock-one',
-      sql`select pg_try_advisory_xact_lock(hashtextextended(${`${key.channel}|${key.botId}|${key.externalUserId}`}, 0)) as locked`,
-    );
+    const lock = await runStatement(tx, TURN_LOCK_ONE, [personLockKey(key)]);
     if (!(lock.rows[0] as { locked: boolean }).locked) throw new PersonBusyError();
     const rows = await tx
       .select()

@@ -4,7 +4,7 @@
  * channel as ChannelError: retryable ones are retried (after retry_after when given), others
  * fail the message; an unreachable person (blocked the bot) is marked so nothing more is tried.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { ChannelError, type ChannelSender } from '../../bots/channels/channel';
 import type { ChannelId } from '../../bots/engine/types';
 import type { BotInstance } from '../../bots/instances';
@@ -13,8 +13,7 @@ import { contacts, messages } from '../db/schema';
 import { microBatch, onePer } from '../db/micro-batch';
 import { idArray } from '../db/sql-arrays';
 import { outboundItems, type OutboundJob } from './queues';
-import { executeNamed } from '../db/named';
-import { executeGeneric, statement } from '../db/statements';
+import { executeGeneric, runStatement, statement } from '../db/statements';
 
 export interface OutboundDeps {
   db: Db;
@@ -91,11 +90,13 @@ export async function deliverOutbound(deps: OutboundDeps, job: OutboundJob, isLa
   return outcome;
 }
 
+/** The replies among $1 still pending. */
+const PENDING_AMONG = statement('outbound_pending', ['bigint[]'], `select id from messages where id = any($1::bigint[]) and status = 'pending'`);
+
 /** The transcript rows among `ids` still pending; one statement for the jobs starting together. */
 const pendingAmong = onePer((db: Db) =>
   microBatch(async (batches: number[][]) => {
-    const result = await executeNamed(db, 'outbound-pending', sql`
-      select id from messages where id = any(${idArray(batches.flat())}::bigint[]) and status = 'pending'`);
+    const result = await runStatement(db, PENDING_AMONG, [idArray(batches.flat())]);
     const pending = new Set((result.rows as { id: number | string }[]).map((r) => Number(r.id)));
     return batches.map(() => pending);
   }),
