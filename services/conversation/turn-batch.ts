@@ -47,7 +47,7 @@ import {
   type SettledTurn,
   type TurnDeps,
 } from './turn';
-import { DEFAULT_PLANS, executeSql, GENERIC_PLANS, prepareOn, runScript, statement, type Param } from '../db/statements';
+import { DEFAULT_PLANS, executeSql, GENERIC_PLANS, runScript, statement, withPrepared, type Param } from '../db/statements';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PoolClient } from 'pg';
 import * as schema from '../db/schema';
@@ -290,15 +290,8 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
   const jobs: OutboundJob[] = [];
   const conversationIds: string[] = [];
   const counted: Waiting[] = [];
-  const client = await deps.db.$client.connect();
-  try {
-    await prepareOn(client, ROUND_STATEMENTS);
-  } catch (err) {
-    client.release(err instanceof Error ? err : true); // half prepared: the connection is dropped
-    throw err;
-  }
-  let broken: Error | undefined;
-  try {
+  // On a failure the transaction is rolled back (the connection is dropped if even that fails).
+  await withPrepared(deps.db, ROUND_STATEMENTS, async (client) => {
     const ids = round.map((w) => personLockKey(w.key));
     const people = round.map((w) => ({ channel: w.key.channel, bot_id: w.key.botId, external_user_id: w.key.externalUserId }));
     const peopleParams: Param[] = [
@@ -411,16 +404,7 @@ async function runRound(deps: TurnDeps, round: Waiting[]): Promise<RoundOutcome>
     } else {
       await client.query('commit');
     }
-  } catch (err) {
-    try {
-      await client.query('rollback');
-    } catch (rollbackErr) {
-      broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr)); // the connection is dropped
-    }
-    throw err;
-  } finally {
-    client.release(broken);
-  }
+  }, (client) => client.query('rollback'));
   for (const w of counted) w.processed += 1; // committed
   if (jobs.length > 0) {
     try {

@@ -100,27 +100,52 @@ export const GENERIC_PLANS = ["set local plan_cache_mode = 'force_generic_plan'"
 export const DEFAULT_PLANS = ['reset plan_cache_mode', 'reset enable_seqscan'];
 
 /**
+ * Runs `use` on a connection of the pool with `statements` prepared on it, then returns the
+ * connection to the pool. When `use` fails, `recover` runs first (a rollback, say); the
+ * connection is dropped instead when there is no `recover` or it fails too, and when preparing
+ * failed (the connection would be half prepared).
+ */
+export async function withPrepared<T>(
+  db: Pick<Db, '$client'>,
+  statements: readonly Statement[],
+  use: (client: PoolClient) => Promise<T>,
+  recover?: (client: PoolClient) => Promise<unknown>,
+): Promise<T> {
+  const client = await db.$client.connect();
+  let drop: Error | undefined;
+  try {
+    try {
+      await prepareOn(client, statements);
+    } catch (err) {
+      drop = asError(err);
+      throw err;
+    }
+    try {
+      return await use(client);
+    } catch (err) {
+      drop = asError(err);
+      if (recover) {
+        try {
+          await recover(client);
+          drop = undefined;
+        } catch (recoverErr) {
+          drop = asError(recoverErr);
+        }
+      }
+      throw err;
+    }
+  } finally {
+    client.release(drop);
+  }
+}
+
+/**
  * One statement, with its generic plan, on a connection of the pool: one round trip (its own
  * transaction, as a statement sent alone is).
  */
 export async function executeGeneric(db: Pick<Db, '$client'>, st: Statement, params: Param[]): Promise<QueryResult> {
-  const script = executeSql(st, params);
-  const client = await db.$client.connect();
-  try {
-    await prepareOn(client, [st]);
-  } catch (err) {
-    client.release(err instanceof Error ? err : true); // half prepared: the connection is dropped
-    throw err;
-  }
-  let failed: Error | undefined;
-  try {
-    return (await runScript(client, [...GENERIC_PLANS, script]))[GENERIC_PLANS.length];
-  } catch (err) {
-    failed = err instanceof Error ? err : new Error(String(err)); // a fresh connection next time
-    throw err;
-  } finally {
-    client.release(failed);
-  }
+  const script = [...GENERIC_PLANS, executeSql(st, params)];
+  return withPrepared(db, [st], async (client) => (await runScript(client, script))[GENERIC_PLANS.length]);
 }
 
 /** Runs a script of several statements in one round trip; one result per statement. */
@@ -128,6 +153,8 @@ export async function runScript(client: PoolClient, statements: string[]): Promi
   const result = (await client.query(statements.join(';\n'))) as QueryResult | QueryResult[];
   return Array.isArray(result) ? result : [result];
 }
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 function checkArity(st: Statement, params: Param[]): void {
   if (params.length !== st.types.length) throw new Error(`statement ${st.name}: ${st.types.length} parameters expected, ${params.length} given`);
