@@ -6,15 +6,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, type PoolClient } from 'pg';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { ChannelError, type ChannelSender } from '../../bots/channels/channel';
-import { contacts, conversations, messages } from '../../services/db/schema';
+import { messages } from '../../services/db/schema';
 import { idArray, textArray } from '../../services/db/sql-arrays';
 import { executeSql, GENERIC_PLANS, prepareOn, runScript, statement, type Param } from '../../services/db/statements';
 import { ROUND_STATEMENTS } from '../../services/conversation/turn-batch';
 import { INBOX_INSERT } from '../../services/conversation/inbox';
 import { MARK_SENT, stillToSend } from '../../services/delivery/outbound';
 import { createTestDb } from '../helpers/db';
+import { transcriptOf } from '../helpers/transcript';
 import { loadConversations, type Tx } from '../../services/conversation/turn';
 import { inboundItemsOf } from '../../services/delivery/queues';
 import { startTestService, waitFor, type TestService } from '../helpers/service';
@@ -58,14 +59,7 @@ async function post(sessionId: string, body: Record<string, unknown>): Promise<n
 }
 
 /** The outbound transcript rows of a person. */
-async function outRows(sessionId: string) {
-  return t.service.db
-    .select({ id: messages.id, status: messages.status })
-    .from(messages)
-    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(contacts.externalId, sessionId), eq(messages.direction, 'out')));
-}
+const outRows = (sessionId: string) => transcriptOf(t.service.db, sessionId, 'out');
 
 const sendsTo = (p: string) => sent.filter((s) => s.person === p);
 const allSent = async (p: string) => {
@@ -122,13 +116,7 @@ it('rolls a failed round back and answers its people one by one, each exactly on
       expect(rows.length).toBeGreaterThan(0);
       expect(sendsTo(p).map((s) => s.messageId).sort()).toEqual(rows.map((r) => r.id).sort());
       // One inbound row per message: the rolled-back round left no transcript behind.
-      const inRows = await t.service.db
-        .select({ id: messages.id })
-        .from(messages)
-        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-        .where(and(eq(contacts.externalId, p), eq(messages.direction, 'in')));
-      expect(inRows).toHaveLength(1);
+      expect(await transcriptOf(t.service.db, p, 'in')).toHaveLength(1);
     }
   } finally {
     t.service.pool.off('acquire', onAcquire);
@@ -187,13 +175,7 @@ it('answers messages a person sends while their earlier one is being processed, 
   const texts = ['Blaue Karte Gehalt?', 'Wo lerne ich Deutsch?', 'Anerkennung Diplom Ingenieur'];
   for (const text of texts) expect(await post(p, { text })).toBe(202);
   const rows = await waitFor(async () => {
-    const r = await t.service.db
-      .select({ id: messages.id, direction: messages.direction, text: messages.text, status: messages.status })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(eq(contacts.externalId, p))
-      .orderBy(messages.id);
+    const r = await transcriptOf(t.service.db, p);
     return r.filter((m) => m.direction === 'in').length === 5 && r.filter((m) => m.direction === 'out').every((m) => m.status === 'sent') ? r : null;
   }, 15_000);
   const inbound = rows.filter((m) => m.direction === 'in').map((m) => m.text);

@@ -10,15 +10,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { createStaffUser } from '../../services/console/users';
-import { contacts, conversations, inbox, messages, unansweredQuestions } from '../../services/db/schema';
+import { inbox, unansweredQuestions } from '../../services/db/schema';
 import { writeSnapshotToFiles } from '../../services/knowledge/export-files';
 import { loadSnapshotFromFiles } from '../../services/knowledge/load-files';
 import { importSnapshot, loadActiveSnapshot, snapshotHash } from '../../services/knowledge/store';
 import { loginConsole, type ConsoleClient } from '../helpers/console-client';
 import { startTestService, waitFor, type TestService } from '../helpers/service';
 import { openSse } from '../helpers/sse';
+import { transcriptOf } from '../helpers/transcript';
 
 jest.setTimeout(30_000);
 const PASSWORD = 'editor integration passphrase';
@@ -68,12 +69,7 @@ async function ask(question: string, locale = 'ru'): Promise<{ text: string; ses
     // Replies reach the page after their turn is committed (through the outbound queue): wait
     // until every reply stored so far has arrived, so none of them is taken for the answer.
     await waitFor(async () => {
-      const stored = await t.service.db
-        .select({ id: messages.id })
-        .from(messages)
-        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-        .where(and(eq(contacts.externalId, sessionId), eq(messages.direction, 'out')));
+      const stored = await transcriptOf(t.service.db, sessionId, 'out');
       return stored.length > 0 && sse.events.filter((e) => (e.data as { from: string }).from === 'bot').length >= stored.length;
     });
     const before = sse.events.length;
