@@ -508,7 +508,7 @@ export const TURN_PERSIST = statement(
       insert into unanswered_questions (conversation_id, text, locale, reason, topic)
       select u.conversation_id, u.text, u.locale, u.reason, u.topic
       from jsonb_to_recordset($9::jsonb) as u(conversation_id uuid, text text, locale text, reason text, topic text) returning 1)
-    select id, conversation_id, direction from ins where direction = 'out' order by id`,
+    select id, conversation_id from ins where direction = 'out' order by id`,
 );
 
 /** The parameters of TURN_PERSIST. */
@@ -563,12 +563,10 @@ export function persistParams(turns: PersistedTurn[], alsoClose: number[] = []):
   ];
 }
 
-/** Each turn's reply message ids in order, from TURN_PERSIST's rows. */
+/** Each turn's reply message ids in order, from TURN_PERSIST's rows (the replies only). */
 export function replyIdsOf(turns: PersistedTurn[], rows: unknown[]): number[][] {
   const outIds = new Map<string, number[]>(turns.map((t) => [t.conversationId, []]));
-  for (const r of rows as { id: number | string; conversation_id: string; direction: string }[]) {
-    if (r.direction === 'out') outIds.get(r.conversation_id)?.push(Number(r.id));
-  }
+  for (const r of rows as { id: number | string; conversation_id: string }[]) outIds.get(r.conversation_id)?.push(Number(r.id));
   return turns.map((t) => outIds.get(t.conversationId) ?? []);
 }
 
