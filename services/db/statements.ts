@@ -2,11 +2,12 @@
  * Statements written once with `$1 … $n` parameters and run two ways:
  *
  * - `runStatement(db, st, params)`: on a drizzle database or transaction, as a named prepared
- *   statement of the extended protocol (parsed and planned once per connection);
+ *   statement of the extended protocol (parsed once per connection; planned as PostgreSQL's
+ *   plan cache decides, which for these statements is on every call — see GENERIC_PLANS);
  * - inside a script of several statements sent in one round trip (`client.query(script)`,
  *   PostgreSQL's simple protocol): `executeSql(st, params)` is `execute …(literals)` of a
- *   statement that `prepareOn(client, …)` prepared on that connection with SQL PREPARE, so
- *   the plan is cached there too.
+ *   statement that `prepareOn(client, …)` prepared on that connection with SQL PREPARE; with
+ *   GENERIC_PLANS in front, its plan is built once per connection.
  *
  * node-postgres sends one statement and waits for its answer before the next, so a turn's
  * "begin, lock, read, read" cost four round trips (each a system call and a wake-up on both
